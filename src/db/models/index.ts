@@ -1,0 +1,23 @@
+import type { Connection, Model } from 'mongoose';
+import { apiTokenSchema } from './api-token.js';
+import { counterSchema } from './counter.js';
+import { departmentSchema } from './department.js';
+import { identitySchema } from './identity.js';
+import { journalEventSchema, type JournalEvent } from './journal-event.js';
+import { personSchema } from './person.js';
+import { ticketSchema, type Ticket } from './ticket.js';
+
+/** Registers every model on one connection; the app never uses mongoose's global models. */
+export function registerModels(connection: Connection) {
+  return {
+    Department: connection.model('Department', departmentSchema),
+    Person: connection.model('Person', personSchema),
+    Identity: connection.model('Identity', identitySchema),
+    Counter: connection.model('Counter', counterSchema),
+    ApiToken: connection.model('ApiToken', apiTokenSchema),
+    Ticket: connection.model('Ticket', ticketSchema) as unknown as Model<Ticket>,
+    JournalEvent: connection.model('JournalEvent', journalEventSchema) as unknown as Model<JournalEvent>,
+  };
+}
+
+export type Models = ReturnType<typeof registerModels>;

@@ -1,0 +1,62 @@
+import { Schema, type Types } from 'mongoose';
+import type { Attachment } from './ticket.js';
+
+export const journalEventTypes = [
+  'opened',
+  'replied',
+  'noted',
+  'taken',
+  'released',
+  'assigned',
+  'transferred',
+  'priority_changed',
+  'status_changed',
+  'rated',
+] as const;
+export type JournalEventType = (typeof journalEventTypes)[number];
+
+/**
+ * One change of one ticket: who, what, when, with the changed fields before and after.
+ * Append-only: the app never updates or deletes an event. Comments live here too.
+ */
+export interface JournalEvent {
+  _id: Types.ObjectId;
+  ticketId: Types.ObjectId;
+  ticketNumber: number;
+  /** Equals the ticket's version after the change; unique per ticket. */
+  seq: number;
+  type: JournalEventType;
+  actorId: Types.ObjectId;
+  actorName: string;
+  at: Date;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  text: string | null;
+  internal: boolean;
+  attachments: Attachment[];
+  /** The channel the change came from (telegram, slack, email, api, schedule, system). */
+  via: string;
+}
+
+export const journalEventSchema = new Schema(
+  {
+    ticketId: { type: Schema.Types.ObjectId, required: true },
+    ticketNumber: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    type: { type: String, enum: journalEventTypes, required: true },
+    actorId: { type: Schema.Types.ObjectId, required: true },
+    actorName: { type: String, required: true },
+    at: { type: Date, required: true },
+    before: { type: Schema.Types.Mixed, default: {} },
+    after: { type: Schema.Types.Mixed, default: {} },
+    text: { type: String, default: null },
+    internal: { type: Boolean, default: false },
+    attachments: { type: [Schema.Types.Mixed], default: [] },
+    via: { type: String, required: true },
+  },
+  { collection: 'journal', versionKey: false, minimize: false },
+);
+
+journalEventSchema.index({ ticketId: 1, seq: 1 }, { unique: true });
+journalEventSchema.index({ ticketNumber: 1, seq: 1 });
+journalEventSchema.index({ at: 1 });

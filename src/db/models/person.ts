@@ -1,0 +1,32 @@
+import { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const roles = ['requester', 'agent', 'coordinator', 'manager', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * A person of the directory. Platform identities live in the `identities` collection,
+ * unique per (platform, id), because optional unique keys cannot be indexed portably.
+ */
+export const personSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    email: { type: String },
+    phone: { type: String },
+    company: { type: String },
+    unit: { type: String },
+    role: { type: String, enum: roles, required: true, default: 'requester' },
+    departments: { type: [String], default: [] },
+    locale: { type: String },
+    active: { type: Boolean, default: true },
+    /** `config`: managed by the org config file; `registration`: self-registered in a chat. */
+    origin: { type: String, enum: ['config', 'registration', 'api'], required: true },
+    configHash: { type: String },
+  },
+  { timestamps: true, collection: 'people' },
+);
+
+personSchema.index({ email: 1 });
+personSchema.index({ role: 1, active: 1 });
+personSchema.index({ departments: 1, active: 1 });
+
+export type PersonDoc = InferSchemaType<typeof personSchema> & { _id: Types.ObjectId };

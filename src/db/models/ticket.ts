@@ -1,0 +1,161 @@
+import { Schema, type Types } from 'mongoose';
+
+export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const statuses = ['new', 'in_progress', 'waiting', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof statuses)[number];
+
+export const sources = ['telegram', 'slack', 'email', 'api', 'schedule'] as const;
+export type TicketSource = (typeof sources)[number];
+
+export interface Attachment {
+  fileId: Types.ObjectId;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** Requester fields copied at opening, so a later directory change does not rewrite history. */
+export interface RequesterSnapshot {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  unit?: string | null;
+}
+
+export interface TicketSla {
+  firstResponseDue: Date | null;
+  resolutionDue: Date | null;
+  firstResponseBreached: boolean;
+  resolutionBreached: boolean;
+}
+
+/**
+ * Metrics are stored when they happen, so reports only filter, group and sum
+ * (no $cond/$avg/date operators, which FerretDB lacks).
+ */
+export interface TicketMetrics {
+  firstResponseAt: Date | null;
+  firstResponseSeconds: number | null;
+  resolvedAt: Date | null;
+  resolutionSeconds: number | null;
+  reopenCount: number;
+  /** 0..167: day of week (Monday = 0) * 24 + hour, in the org's time zone. */
+  createdHourOfWeek: number;
+}
+
+export interface TicketRating {
+  score: number;
+  comment: string | null;
+  at: Date;
+}
+
+export interface Ticket {
+  _id: Types.ObjectId;
+  number: number;
+  title: string;
+  description: string;
+  requesterId: Types.ObjectId;
+  requester: RequesterSnapshot;
+  department: string;
+  category: string | null;
+  priority: Priority;
+  status: TicketStatus;
+  assigneeId: Types.ObjectId | null;
+  assigneeName: string | null;
+  watchers: Types.ObjectId[];
+  tags: string[];
+  source: TicketSource;
+  attachments: Attachment[];
+  sla: TicketSla;
+  metrics: TicketMetrics;
+  rating: TicketRating | null;
+  /** Normalized words of title, description and public comments (what a requester may search). */
+  publicKeywords: string[];
+  /** publicKeywords plus the words of internal notes (what staff search). */
+  staffKeywords: string[];
+  commentCount: number;
+  /** Incremented by every change; also the sequence number of the change's journal event. */
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+const attachmentSchema = new Schema(
+  {
+    fileId: { type: Schema.Types.ObjectId, required: true },
+    name: { type: String, required: true },
+    contentType: { type: String, required: true },
+    size: { type: Number, required: true },
+  },
+  { _id: false },
+);
+
+export const ticketSchema = new Schema(
+  {
+    number: { type: Number, required: true },
+    title: { type: String, required: true },
+    description: { type: String, default: '' },
+    requesterId: { type: Schema.Types.ObjectId, required: true },
+    requester: {
+      name: { type: String, required: true },
+      email: String,
+      phone: String,
+      company: String,
+      unit: String,
+    },
+    department: { type: String, required: true },
+    category: { type: String, default: null },
+    priority: { type: String, enum: priorities, required: true },
+    status: { type: String, enum: statuses, required: true },
+    assigneeId: { type: Schema.Types.ObjectId, default: null },
+    assigneeName: { type: String, default: null },
+    watchers: { type: [Schema.Types.ObjectId], default: [] },
+    tags: { type: [String], default: [] },
+    source: { type: String, enum: sources, required: true },
+    attachments: { type: [attachmentSchema], default: [] },
+    sla: {
+      firstResponseDue: { type: Date, default: null },
+      resolutionDue: { type: Date, default: null },
+      firstResponseBreached: { type: Boolean, default: false },
+      resolutionBreached: { type: Boolean, default: false },
+    },
+    metrics: {
+      firstResponseAt: { type: Date, default: null },
+      firstResponseSeconds: { type: Number, default: null },
+      resolvedAt: { type: Date, default: null },
+      resolutionSeconds: { type: Number, default: null },
+      reopenCount: { type: Number, default: 0 },
+      createdHourOfWeek: { type: Number, required: true },
+    },
+    rating: {
+      type: new Schema(
+        { score: Number, comment: { type: String, default: null }, at: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
+    publicKeywords: { type: [String], default: [] },
+    staffKeywords: { type: [String], default: [] },
+    commentCount: { type: Number, default: 0 },
+    version: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+  },
+  { collection: 'tickets', versionKey: false },
+);
+
+ticketSchema.index({ number: 1 }, { unique: true });
+ticketSchema.index({ requesterId: 1, createdAt: -1 });
+ticketSchema.index({ department: 1, status: 1, createdAt: 1 });
+ticketSchema.index({ assigneeId: 1, status: 1 });
+ticketSchema.index({ status: 1, createdAt: 1 });
+ticketSchema.index({ watchers: 1 });
+ticketSchema.index({ publicKeywords: 1 });
+ticketSchema.index({ staffKeywords: 1 });
+ticketSchema.index({ createdAt: 1 });
+ticketSchema.index({ updatedAt: 1 });
