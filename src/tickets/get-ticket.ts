@@ -1,0 +1,18 @@
+import type { JournalEvent } from '../db/models/journal-event.js';
+import type { Ticket } from '../db/models/ticket.js';
+import type { Actor } from '../people/actor.js';
+import { can } from '../people/policy.js';
+import { readJournal } from './journal.js';
+import { loadTicket } from './load-ticket.js';
+import type { TicketDeps } from './ticket-deps.js';
+
+/** One ticket the actor may see (TICKET_NOT_FOUND otherwise). */
+export function getTicket(deps: TicketDeps, actor: Actor, number: number): Promise<Ticket> {
+  return loadTicket(deps, actor, number);
+}
+
+/** The ticket's history; internal notes only for staff who see the ticket as staff. */
+export async function getJournal(deps: TicketDeps, actor: Actor, number: number): Promise<JournalEvent[]> {
+  const ticket = await loadTicket(deps, actor, number);
+  return readJournal(deps.models, ticket._id, can(actor, 'view_internal', ticket));
+}

@@ -1,0 +1,130 @@
+import { Types } from 'mongoose';
+import { nextTicketNumber } from '../db/counters.js';
+import type { StoredFile } from '../db/files.js';
+import type { JournalEvent } from '../db/models/journal-event.js';
+import type { Priority, Ticket, TicketSource } from '../db/models/ticket.js';
+import { HelpdeskError, type FieldError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
+import { hasRole } from '../people/policy.js';
+import { hourOfWeek } from './hour-of-week.js';
+import { appendJournalEvent } from './journal.js';
+import { extractKeywords } from './keywords.js';
+import { notifyListeners } from './load-ticket.js';
+import type { TicketDeps, Via } from './ticket-deps.js';
+import { limits, titleFromDescription } from './ticket-limits.js';
+
+export interface OpenTicketInput {
+  title?: string | null;
+  description: string;
+  department: string;
+  category?: string | null;
+  priority?: Priority;
+  source: TicketSource;
+  tags?: string[];
+  attachments?: StoredFile[];
+  /** Staff may open a ticket on behalf of someone else; by default the actor is the requester. */
+  requesterId?: Types.ObjectId;
+}
+
+/** Opens a ticket: validates the department and category, numbers it, journals `opened`. */
+export async function openTicket(
+  deps: TicketDeps,
+  actor: Actor,
+  input: OpenTicketInput,
+  via: Via,
+): Promise<Ticket> {
+  const { models, clock } = deps;
+  const fields: FieldError[] = [];
+  const description = input.description.trim();
+  const title = (input.title?.trim() || titleFromDescription(description)).slice(0, limits.title);
+  if (!title) fields.push({ path: 'description', message: 'a title or a description is required' });
+  if (description.length > limits.text) {
+    fields.push({ path: 'description', message: `at most ${limits.text} characters` });
+  }
+  const department = await models.Department.findOne({ key: input.department, active: true }).lean();
+  if (!department) fields.push({ path: 'department', message: `unknown department ${input.department}` });
+  const category = input.category ?? null;
+  if (department && category && !department.categories.some((c) => c.key === category)) {
+    fields.push({ path: 'category', message: `unknown category ${category} in department ${input.department}` });
+  }
+  const tags = [...new Set((input.tags ?? []).map((tag) => tag.trim().toLowerCase()).filter(Boolean))];
+  if (tags.length > limits.tags) fields.push({ path: 'tags', message: `at most ${limits.tags} tags` });
+
+  const requesterId = input.requesterId ?? actor.id;
+  if (!requesterId.equals(actor.id) && !hasRole(actor, 'agent')) {
+    throw new HelpdeskError('FORBIDDEN', 'only staff may open tickets for someone else', { action: 'open' });
+  }
+  const requester = await models.Person.findOne({ _id: requesterId, active: true }).lean();
+  if (!requester) fields.push({ path: 'requester', message: 'unknown or inactive requester' });
+  if (fields.length > 0 || !requester || !department) {
+    throw new HelpdeskError('VALIDATION_FAILED', 'the ticket is not valid', {}, fields);
+  }
+
+  const now = clock();
+  const number = await nextTicketNumber(models);
+  const attachments = (input.attachments ?? []).map((file) => ({ ...file, fileId: file.fileId }));
+  const id = new Types.ObjectId();
+  const keywords = extractKeywords(title, description, ...attachments.map((file) => file.name));
+  const event: JournalEvent = {
+    _id: new Types.ObjectId(),
+    ticketId: id,
+    ticketNumber: number,
+    seq: 1,
+    type: 'opened',
+    actorId: actor.id,
+    actorName: actor.name,
+    at: now,
+    before: {},
+    after: { status: 'new', department: department.key, priority: input.priority ?? 'normal', title },
+    text: description,
+    internal: false,
+    attachments,
+    via,
+  };
+  const ticket: Ticket = {
+    _id: id,
+    number,
+    title,
+    description,
+    requesterId: requester._id,
+    requester: {
+      name: requester.name,
+      email: requester.email ?? null,
+      phone: requester.phone ?? null,
+      company: requester.company ?? null,
+      unit: requester.unit ?? null,
+    },
+    department: department.key,
+    category,
+    priority: input.priority ?? 'normal',
+    status: 'new',
+    assigneeId: null,
+    assigneeName: null,
+    watchers: [],
+    tags,
+    source: input.source,
+    attachments,
+    sla: { firstResponseDue: null, resolutionDue: null, firstResponseBreached: false, resolutionBreached: false },
+    metrics: {
+      firstResponseAt: null,
+      firstResponseSeconds: null,
+      resolvedAt: null,
+      resolutionSeconds: null,
+      reopenCount: 0,
+      createdHourOfWeek: hourOfWeek(now, deps.timezone),
+    },
+    rating: null,
+    publicKeywords: keywords,
+    staffKeywords: keywords,
+    commentCount: 0,
+    lastEvent: event as unknown as Record<string, unknown>,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+  };
+  await models.Ticket.collection.insertOne(ticket);
+  await appendJournalEvent(models, event);
+  await notifyListeners(deps, event, ticket);
+  return ticket;
+}

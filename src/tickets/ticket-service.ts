@@ -1,0 +1,61 @@
+import type { Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import type { Models } from '../db/models/index.js';
+import type { Priority } from '../db/models/ticket.js';
+import type { Logger } from '../logger.js';
+import type { Actor } from '../people/actor.js';
+import { addNote, replyToTicket, type CommentInput } from './add-comment.js';
+import { assignTicket } from './assign-ticket.js';
+import { changeStatus, type StatusCommand } from './change-status.js';
+import { getJournal, getTicket } from './get-ticket.js';
+import { listTickets, type TicketFilter } from './list-tickets.js';
+import { openTicket, type OpenTicketInput } from './open-ticket.js';
+import { rateTicket } from './rate-ticket.js';
+import { releaseTicket } from './release-ticket.js';
+import { setPriority } from './set-priority.js';
+import { takeTicket } from './take-ticket.js';
+import type { TicketDeps, TicketEventListener, Via } from './ticket-deps.js';
+import { transferTicket, type TransferInput } from './transfer-ticket.js';
+
+export interface TicketServiceOptions {
+  models: Models;
+  clock: Clock;
+  logger: Logger;
+  timezone: string;
+}
+
+/**
+ * The channel-agnostic ticket service: every adapter (REST, bots, e-mail, schedules)
+ * changes tickets only through these functions, with the acting person.
+ */
+export function createTicketService(options: TicketServiceOptions) {
+  const deps: TicketDeps = { ...options, listeners: new Set() };
+  return {
+    open: (actor: Actor, input: OpenTicketInput, via: Via) => openTicket(deps, actor, input, via),
+    reply: (actor: Actor, number: number, input: CommentInput, via: Via) =>
+      replyToTicket(deps, actor, number, input, via),
+    note: (actor: Actor, number: number, input: CommentInput, via: Via) => addNote(deps, actor, number, input, via),
+    take: (actor: Actor, number: number, via: Via) => takeTicket(deps, actor, number, via),
+    release: (actor: Actor, number: number, via: Via) => releaseTicket(deps, actor, number, via),
+    assign: (actor: Actor, number: number, assigneeId: Types.ObjectId, via: Via) =>
+      assignTicket(deps, actor, number, assigneeId, via),
+    transfer: (actor: Actor, number: number, input: TransferInput, via: Via) =>
+      transferTicket(deps, actor, number, input, via),
+    setPriority: (actor: Actor, number: number, priority: Priority, via: Via) =>
+      setPriority(deps, actor, number, priority, via),
+    changeStatus: (actor: Actor, number: number, command: StatusCommand, via: Via) =>
+      changeStatus(deps, actor, number, command, via),
+    rate: (actor: Actor, number: number, input: { score: number; comment?: string | null }, via: Via) =>
+      rateTicket(deps, actor, number, input, via),
+    get: (actor: Actor, number: number) => getTicket(deps, actor, number),
+    journal: (actor: Actor, number: number) => getJournal(deps, actor, number),
+    list: (actor: Actor, filter: TicketFilter) => listTickets(deps, actor, filter),
+    /** Subscribes to every journaled change; returns the unsubscribe function. */
+    subscribe(listener: TicketEventListener): () => void {
+      deps.listeners.add(listener);
+      return () => deps.listeners.delete(listener);
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;
