@@ -3,7 +3,7 @@ import type { Ticket, TicketStatus } from '../db/models/ticket.js';
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
-import { extractKeywords, mergeKeywords } from './keywords.js';
+import { extractKeywords } from './keywords.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { limits } from './ticket-limits.js';
 
@@ -40,7 +40,7 @@ function statusAfterRequesterReply(ticket: Ticket): TicketStatus {
  * requester, it resumes a waiting ticket and reopens a resolved one. Closed tickets take
  * no replies (a new ticket is the way), so the team never misses an answer.
  */
-export function replyToTicket(
+export async function replyToTicket(
   deps: TicketDeps,
   actor: Actor,
   number: number,
@@ -64,8 +64,6 @@ export function replyToTicket(
       }
       const words = extractKeywords(text, ...attachments.map((file) => file.name));
       const set: Record<string, unknown> = {
-        publicKeywords: mergeKeywords(ticket.publicKeywords, words),
-        staffKeywords: mergeKeywords(ticket.staffKeywords, words),
         commentCount: ticket.commentCount + 1,
         attachments: [...ticket.attachments, ...attachments],
       };
@@ -88,13 +86,23 @@ export function replyToTicket(
         set['metrics.firstResponseAt'] = now;
         set['metrics.firstResponseSeconds'] = Math.round((now.getTime() - ticket.createdAt.getTime()) / 1000);
       }
-      return { type: 'replied', set, before, after, text, internal: false, attachments };
+      return {
+        type: 'replied',
+        set,
+        addPublicKeywords: words,
+        addStaffKeywords: words,
+        before,
+        after,
+        text,
+        internal: false,
+        attachments,
+      };
     },
   });
 }
 
 /** Adds an internal note: staff only, never shown to the requester, allowed in every state. */
-export function addNote(
+export async function addNote(
   deps: TicketDeps,
   actor: Actor,
   number: number,
@@ -110,10 +118,8 @@ export function addNote(
     via,
     plan: (ticket) => ({
       type: 'noted',
-      set: {
-        staffKeywords: mergeKeywords(ticket.staffKeywords, extractKeywords(text)),
-        commentCount: ticket.commentCount + 1,
-      },
+      set: { commentCount: ticket.commentCount + 1 },
+      addStaffKeywords: extractKeywords(text),
       before: {},
       after: {},
       text,

@@ -4,15 +4,18 @@ import type { JournalEvent, JournalEventType } from '../db/models/journal-event.
 import type { Attachment, Ticket } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
-import { appendJournalEvent } from './journal.js';
+import { claimJournalEvent, rollForward } from './journal.js';
 import { loadTicket, notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 
 /** What a use case wants to change, computed from the ticket as it is now. */
 export interface ChangePlan {
   type: JournalEventType;
-  /** Fields to set, dotted paths allowed (`metrics.resolvedAt`). */
+  /** Absolute values to set, dotted paths allowed (`metrics.resolvedAt`). */
   set: Record<string, unknown>;
+  /** Words to add to the search arrays. */
+  addPublicKeywords?: string[];
+  addStaffKeywords?: string[];
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   text?: string | null;
@@ -36,11 +39,36 @@ export interface ChangeResult {
 
 const MAX_ATTEMPTS = 8;
 
+function journalEvent(ticket: Ticket, request: ChangeRequest, plan: ChangePlan, now: Date): JournalEvent {
+  return {
+    _id: new Types.ObjectId(),
+    ticketId: ticket._id,
+    ticketNumber: ticket.number,
+    seq: ticket.version + 1,
+    type: plan.type,
+    actorId: request.actor.id,
+    actorName: request.actor.name,
+    at: now,
+    before: plan.before,
+    after: plan.after,
+    text: plan.text ?? null,
+    internal: plan.internal ?? false,
+    attachments: plan.attachments ?? [],
+    via: request.via,
+    change: {
+      set: Object.entries(plan.set).map(([path, value]) => ({ path, value })),
+      addPublicKeywords: plan.addPublicKeywords ?? [],
+      addStaffKeywords: plan.addStaffKeywords ?? [],
+    },
+  };
+}
+
 /**
- * The one way a ticket changes: check visibility and the policy, plan the change, write it
- * with a conditional update on the version (optimistic locking, so of two concurrent takes
- * exactly one wins), then append one journal event. On a lost race the plan is made again
- * from the fresh ticket, where it usually fails with a precise reason (already taken by X).
+ * The one way a ticket changes: check visibility and the policy, plan the change, claim the
+ * next version by inserting the journal event (unique per ticket and sequence, so of two
+ * concurrent takes exactly one wins), then apply it to the ticket document. A writer that
+ * loses the race rolls the winner's change forward and plans again from the fresh ticket,
+ * where it usually fails with a precise reason (already taken by X).
  */
 export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Promise<ChangeResult> {
   const { models, clock } = deps;
@@ -52,34 +80,17 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
         action: request.action,
       });
     }
-    const now = clock();
-    const plan = request.plan(ticket, now);
-    const version = ticket.version + 1;
-    const event: JournalEvent = {
-      _id: new Types.ObjectId(),
-      ticketId: ticket._id,
-      ticketNumber: ticket.number,
-      seq: version,
-      type: plan.type,
-      actorId: request.actor.id,
-      actorName: request.actor.name,
-      at: now,
-      before: plan.before,
-      after: plan.after,
-      text: plan.text ?? null,
-      internal: plan.internal ?? false,
-      attachments: plan.attachments ?? [],
-      via: request.via,
-    };
-    const updated = await models.Ticket.findOneAndUpdate(
-      { _id: ticket._id, version: ticket.version },
-      { $set: { ...plan.set, version, updatedAt: now, lastEvent: event } },
-      { returnDocument: 'after', lean: true },
-    );
-    if (!updated) continue;
-    await appendJournalEvent(models, event);
-    await notifyListeners(deps, event, updated as Ticket);
-    return { ticket: updated as Ticket, event };
+    const plan = request.plan(ticket, clock());
+    const event = journalEvent(ticket, request, plan, clock());
+    if (!(await claimJournalEvent(models, event))) {
+      await rollForward(models, ticket._id, ticket.version);
+      continue;
+    }
+    await rollForward(models, ticket._id, ticket.version);
+    const updated = await models.Ticket.findById(ticket._id).lean<Ticket>();
+    if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
+    await notifyListeners(deps, event, updated);
+    return { ticket: updated, event };
   }
   throw new HelpdeskError('VERSION_CONFLICT', `ticket #${request.number} is changing too fast, try again`, {
     number: request.number,

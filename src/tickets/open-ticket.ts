@@ -1,13 +1,13 @@
 import { Types } from 'mongoose';
 import { nextTicketNumber } from '../db/counters.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { StoredFile } from '../db/files.js';
-import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Priority, Ticket, TicketSource } from '../db/models/ticket.js';
 import { HelpdeskError, type FieldError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/policy.js';
 import { hourOfWeek } from './hour-of-week.js';
-import { appendJournalEvent } from './journal.js';
+import { claimJournalEvent, openedEvent } from './journal.js';
 import { extractKeywords } from './keywords.js';
 import { notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
@@ -61,29 +61,12 @@ export async function openTicket(
   }
 
   const now = clock();
-  const number = await nextTicketNumber(models);
   const attachments = (input.attachments ?? []).map((file) => ({ ...file, fileId: file.fileId }));
   const id = new Types.ObjectId();
   const keywords = extractKeywords(title, description, ...attachments.map((file) => file.name));
-  const event: JournalEvent = {
-    _id: new Types.ObjectId(),
-    ticketId: id,
-    ticketNumber: number,
-    seq: 1,
-    type: 'opened',
-    actorId: actor.id,
-    actorName: actor.name,
-    at: now,
-    before: {},
-    after: { status: 'new', department: department.key, priority: input.priority ?? 'normal', title },
-    text: description,
-    internal: false,
-    attachments,
-    via,
-  };
   const ticket: Ticket = {
     _id: id,
-    number,
+    number: 0,
     title,
     description,
     requesterId: requester._id,
@@ -117,14 +100,32 @@ export async function openTicket(
     publicKeywords: keywords,
     staffKeywords: keywords,
     commentCount: 0,
-    lastEvent: event as unknown as Record<string, unknown>,
     version: 1,
     createdAt: now,
     updatedAt: now,
     closedAt: null,
   };
-  await models.Ticket.collection.insertOne(ticket);
-  await appendJournalEvent(models, event);
+  await insertWithFreshNumber(deps, ticket);
+  const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via };
+  await claimJournalEvent(models, event);
   await notifyListeners(deps, event, ticket);
   return ticket;
+}
+
+
+/**
+ * Numbers and inserts the ticket. The counter's $inc is atomic on MongoDB but not on
+ * FerretDB, where two openings may draw the same number: the unique index on `number`
+ * refuses the second, which simply draws again.
+ */
+async function insertWithFreshNumber(deps: TicketDeps, ticket: Ticket): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    ticket.number = await nextTicketNumber(deps.models);
+    try {
+      await deps.models.Ticket.collection.insertOne(ticket);
+      return;
+    } catch (error) {
+      if (!isDuplicateKey(error) || attempt >= 20) throw error;
+    }
+  }
 }

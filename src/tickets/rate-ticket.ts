@@ -6,7 +6,7 @@ import { limits } from './ticket-limits.js';
 import { invalidTransition } from './transition-error.js';
 
 /** The requester rates a resolved (or closed) ticket 1-5, optionally with a comment; a new rating replaces the old one. */
-export function rateTicket(
+export async function rateTicket(
   deps: TicketDeps,
   actor: Actor,
   number: number,

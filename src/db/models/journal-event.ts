@@ -36,6 +36,18 @@ export interface JournalEvent {
   attachments: Attachment[];
   /** The channel the change came from (telegram, slack, email, api, schedule, system). */
   via: string;
+  /**
+   * The write itself, as absolute values: the journal is written first and is the source
+   * of truth, so a ticket document left behind (crash, lost race) is rolled forward from it.
+   * Paths are kept as values, not keys, because keys may not contain dots.
+   */
+  change: JournalChange;
+}
+
+export interface JournalChange {
+  set: { path: string; value: unknown }[];
+  addPublicKeywords: string[];
+  addStaffKeywords: string[];
 }
 
 export const journalEventSchema = new Schema(
@@ -53,6 +65,7 @@ export const journalEventSchema = new Schema(
     internal: { type: Boolean, default: false },
     attachments: { type: [Schema.Types.Mixed], default: [] },
     via: { type: String, required: true },
+    change: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'journal', versionKey: false, minimize: false },
 );

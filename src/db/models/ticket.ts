@@ -77,9 +77,7 @@ export interface Ticket {
   /** publicKeywords plus the words of internal notes (what staff search). */
   staffKeywords: string[];
   commentCount: number;
-  /** The journal event of the latest change, written atomically with it so a crash between the ticket write and the journal insert can be repaired. */
-  lastEvent: Record<string, unknown> | null;
-  /** Incremented by every change; also the sequence number of the change's journal event. */
+  /** The sequence number of the last journal event applied to this document. */
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -143,7 +141,6 @@ export const ticketSchema = new Schema(
     publicKeywords: { type: [String], default: [] },
     staffKeywords: { type: [String], default: [] },
     commentCount: { type: Number, default: 0 },
-    lastEvent: { type: Schema.Types.Mixed, default: null },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
