@@ -1,9 +1,12 @@
 import type { Connection, Model } from 'mongoose';
 import { apiTokenSchema } from './api-token.js';
+import { cardMessageSchema } from './card-message.js';
+import { chatBindingSchema } from './chat-binding.js';
 import { counterSchema } from './counter.js';
 import { departmentSchema } from './department.js';
 import { identitySchema } from './identity.js';
 import { journalEventSchema, type JournalEvent } from './journal-event.js';
+import { kvEntrySchema } from './kv-entry.js';
 import { personSchema } from './person.js';
 import { ticketSchema, type Ticket } from './ticket.js';
 
@@ -17,6 +20,9 @@ export function registerModels(connection: Connection) {
     ApiToken: connection.model('ApiToken', apiTokenSchema),
     Ticket: connection.model('Ticket', ticketSchema) as unknown as Model<Ticket>,
     JournalEvent: connection.model('JournalEvent', journalEventSchema) as unknown as Model<JournalEvent>,
+    ChatBinding: connection.model('ChatBinding', chatBindingSchema),
+    CardMessage: connection.model('CardMessage', cardMessageSchema),
+    KvEntry: connection.model('KvEntry', kvEntrySchema),
   };
 }
 

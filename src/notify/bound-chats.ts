@@ -1,0 +1,30 @@
+import type { Models } from '../db/models/index.js';
+import type { ChatPlatform } from './channel.js';
+
+export interface BoundChat {
+  platform: ChatPlatform;
+  chatId: string;
+}
+
+/** The chats of a department: those of the org config plus those bound with `/bind`. */
+export async function boundChats(models: Models, departmentKey: string): Promise<BoundChat[]> {
+  const [department, bindings] = await Promise.all([
+    models.Department.findOne({ key: departmentKey }).lean(),
+    models.ChatBinding.find({ department: departmentKey, active: true }).lean(),
+  ]);
+  const chats = new Map<string, BoundChat>();
+  const add = (platform: ChatPlatform, chatId: string) => chats.set(`${platform}:${chatId}`, { platform, chatId });
+  for (const chatId of department?.telegramChats ?? []) add('telegram', chatId);
+  for (const chatId of department?.slackChannels ?? []) add('slack', chatId);
+  for (const binding of bindings) add(binding.platform as ChatPlatform, binding.chatId);
+  return [...chats.values()];
+}
+
+/** The department a chat is bound to, by binding or by the org config. */
+export async function departmentOfChat(models: Models, platform: ChatPlatform, chatId: string): Promise<string | null> {
+  const binding = await models.ChatBinding.findOne({ platform, chatId, active: true }).lean();
+  if (binding) return binding.department;
+  const field = platform === 'telegram' ? 'telegramChats' : 'slackChannels';
+  const department = await models.Department.findOne({ [field]: chatId, active: true }).lean();
+  return department?.key ?? null;
+}

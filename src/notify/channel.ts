@@ -1,0 +1,74 @@
+import type { JournalEvent } from '../db/models/journal-event.js';
+import type { Ticket } from '../db/models/ticket.js';
+
+export type ChatPlatform = 'telegram' | 'slack';
+
+/** Everything a chat needs to render a ticket's card; rendering itself is the bot's job. */
+export interface TicketCard {
+  ticket: Ticket;
+  /** The change that caused this render ("taken by Anna"). */
+  lastEvent: JournalEvent;
+  /** Tickets the requester opened before this one. */
+  requesterTicketCount: number;
+  /** Department name in the chat's language. */
+  departmentName: string;
+  locale: string;
+}
+
+/** A personal notice about a ticket event, rendered by the bot in the recipient's language. */
+export interface DirectNotice {
+  ticket: Ticket;
+  event: JournalEvent;
+  locale: string;
+  audience: 'requester' | 'assignee' | 'watcher';
+}
+
+/**
+ * The small interface through which the core talks to a chat platform. Bots implement it
+ * and register it at start-up; the core never imports a bot.
+ */
+export interface ChatChannel {
+  readonly platform: ChatPlatform;
+  /** Posts a new card in a bound group or channel; returns the id to edit it later. */
+  postCard(chatId: string, card: TicketCard): Promise<{ messageId: string }>;
+  /** Edits a card in place. */
+  updateCard(chatId: string, messageId: string, card: TicketCard): Promise<void>;
+  /** Sends a personal message to a user of the platform. */
+  sendDirect(userId: string, notice: DirectNotice): Promise<void>;
+}
+
+/**
+ * What a channel throws when a delivery fails, so the caller knows whether to retry
+ * (platform down, rate limited) or give up (blocked by the user, removed from the chat).
+ */
+export class ChannelError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | null;
+  /** The chat moved (a Telegram group that became a supergroup): deliver there instead. */
+  readonly movedTo: string | null;
+
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number | null; movedTo?: string | null }) {
+    super(message);
+    this.name = 'ChannelError';
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+    this.movedTo = options.movedTo ?? null;
+  }
+}
+
+/** The channels registered by the bots that started; the core looks a platform up here. */
+export class ChannelRegistry {
+  private readonly channels = new Map<ChatPlatform, ChatChannel>();
+
+  register(channel: ChatChannel): void {
+    this.channels.set(channel.platform, channel);
+  }
+
+  get(platform: ChatPlatform): ChatChannel | undefined {
+    return this.channels.get(platform);
+  }
+
+  list(): ChatChannel[] {
+    return [...this.channels.values()];
+  }
+}

@@ -1,0 +1,110 @@
+import type { Types } from 'mongoose';
+import { trusted } from '../db/connection.js';
+import type { Models } from '../db/models/index.js';
+import type { Platform } from '../db/models/identity.js';
+import type { PersonDoc } from '../db/models/person.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import { HelpdeskError } from '../errors.js';
+import { phoneKey } from './phone.js';
+
+/** The active person linked to a platform account, or null. */
+export async function findPersonByIdentity(
+  models: Models,
+  platform: Platform,
+  externalId: string,
+): Promise<PersonDoc | null> {
+  const identity = await models.Identity.findOne({ platform, externalId }).lean();
+  if (!identity) return null;
+  return models.Person.findOne({ _id: identity.personId, active: true }).lean<PersonDoc>();
+}
+
+/** The active person with this e-mail (case-insensitive), or null. */
+export function findPersonByEmail(models: Models, email: string): Promise<PersonDoc | null> {
+  return models.Person.findOne({ email: email.trim().toLowerCase(), active: true }).lean<PersonDoc>();
+}
+
+/** The one active person whose phone matches; null when none or several do (never guess). */
+export async function findPersonByPhone(models: Models, phone: string): Promise<PersonDoc | null> {
+  const key = phoneKey(phone);
+  if (!key) return null;
+  const candidates = await models.Person.find({ active: true, phone: trusted({ $exists: true }) })
+    .select({ _id: 1, phone: 1 })
+    .lean();
+  const matches = candidates.filter((person) => phoneKey(person.phone) === key);
+  if (matches.length !== 1) return null;
+  return models.Person.findById(matches[0]!._id).lean<PersonDoc>();
+}
+
+/**
+ * Links a platform account to a person. An account already linked to someone else is
+ * refused: re-pointing identities is done by the org config, not by a chat.
+ */
+export async function linkIdentity(
+  models: Models,
+  platform: Platform,
+  externalId: string,
+  personId: Types.ObjectId,
+): Promise<void> {
+  const existing = await models.Identity.findOne({ platform, externalId }).lean();
+  if (existing) {
+    if (existing.personId.equals(personId)) return;
+    throw new HelpdeskError('VALIDATION_FAILED', 'this account is linked to another person', {}, [
+      { path: 'identity', message: `${platform} account already linked` },
+    ]);
+  }
+  try {
+    await models.Identity.create({ platform, externalId, personId });
+  } catch (error) {
+    // Two linking attempts at once: the unique index keeps one; the same person is fine.
+    if (!isDuplicateKey(error)) throw error;
+    const winner = await models.Identity.findOne({ platform, externalId }).lean();
+    if (!winner?.personId.equals(personId)) throw error;
+  }
+}
+
+export interface RegistrationInput {
+  name: string;
+  company?: string | null;
+  unit?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  locale?: string | null;
+}
+
+/** Creates a self-registered requester and links the account that registered. */
+export async function registerPerson(
+  models: Models,
+  platform: Platform,
+  externalId: string,
+  input: RegistrationInput,
+): Promise<PersonDoc> {
+  const name = input.name.trim().slice(0, 200);
+  if (!name) {
+    throw new HelpdeskError('VALIDATION_FAILED', 'a name is required', {}, [{ path: 'name', message: 'required' }]);
+  }
+  const already = await findPersonByIdentity(models, platform, externalId);
+  if (already) return already;
+  const person = await models.Person.create({
+    name,
+    company: input.company?.trim() || undefined,
+    unit: input.unit?.trim() || undefined,
+    phone: input.phone?.trim() || undefined,
+    email: input.email?.trim().toLowerCase() || undefined,
+    locale: input.locale ?? undefined,
+    role: 'requester',
+    origin: 'registration',
+  });
+  await linkIdentity(models, platform, externalId, person._id);
+  return person.toObject() as PersonDoc;
+}
+
+/** Sets a person's preferred language (from `/lang` or a Slack profile). */
+export async function setPersonLocale(models: Models, personId: Types.ObjectId, locale: string): Promise<void> {
+  await models.Person.updateOne({ _id: personId }, { $set: { locale } });
+}
+
+/** Platform account ids of a person, for direct messages. */
+export async function identitiesOf(models: Models, personId: Types.ObjectId): Promise<{ platform: Platform; externalId: string }[]> {
+  const rows = await models.Identity.find({ personId }).lean();
+  return rows.map((row) => ({ platform: row.platform as Platform, externalId: row.externalId }));
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { errorHttpStatus } from '../../src/errors.js';
+import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
+import { loadI18n } from '../../src/i18n/translate.js';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = defaultLocalesDir();
+const catalogs = Object.fromEntries(
+  readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => [file.slice(0, -5), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>]),
+);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('locales', () => {
+  it('ship ru and en', () => {
+    expect(Object.keys(catalogs).sort()).toEqual(expect.arrayContaining(['en', 'ru']));
+  });
+
+  it.each(Object.keys(catalogs))('%s has every key of every other language, with the same placeholders', (locale) => {
+    const own = catalogs[locale]!;
+    for (const [other, messages] of Object.entries(catalogs)) {
+      for (const [key, text] of Object.entries(messages)) {
+        expect(own[key], `${locale} lacks ${key} (present in ${other})`).toBeTypeOf('string');
+        expect(placeholders(own[key]!), `${locale}:${key}`).toEqual(placeholders(text));
+      }
+    }
+  });
+
+  it('translate every error code', () => {
+    for (const code of Object.keys(errorHttpStatus)) {
+      for (const locale of Object.keys(catalogs)) expect(catalogs[locale]![`error.${code}`], `${locale} error.${code}`).toBeTruthy();
+    }
+  });
+
+  it('fills parameters and falls back to the default language', () => {
+    const i18n = loadI18n(dir);
+    expect(i18n.translate('ru-RU', 'error.TICKET_NOT_FOUND', { number: 1042 })).toBe('Заявка #1042 не найдена.');
+    expect(i18n.translate('de', 'error.TICKET_NOT_FOUND', { number: 7 })).toBe('Ticket #7 was not found.');
+    expect(i18n.resolveLocale('ru,en;q=0.8')).toBe('ru');
+  });
+});
