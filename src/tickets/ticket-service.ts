@@ -13,6 +13,7 @@ import { openTicket, type OpenTicketInput } from './open-ticket.js';
 import { rateTicket } from './rate-ticket.js';
 import { releaseTicket } from './release-ticket.js';
 import { setPriority } from './set-priority.js';
+import { takeNextTicket } from './take-next-ticket.js';
 import { takeTicket } from './take-ticket.js';
 import type { TicketDeps, TicketEventListener, Via } from './ticket-deps.js';
 import { transferTicket, type TransferInput } from './transfer-ticket.js';
@@ -36,6 +37,8 @@ export function createTicketService(options: TicketServiceOptions) {
       replyToTicket(deps, actor, number, input, via),
     note: (actor: Actor, number: number, input: CommentInput, via: Via) => addNote(deps, actor, number, input, via),
     take: (actor: Actor, number: number, via: Via) => takeTicket(deps, actor, number, via),
+    /** The oldest unassigned ticket of the actor's departments, taken; null when none waits. */
+    takeNext: (actor: Actor, via: Via) => takeNextTicket(deps, actor, via),
     release: (actor: Actor, number: number, via: Via) => releaseTicket(deps, actor, number, via),
     assign: (actor: Actor, number: number, assigneeId: Types.ObjectId, via: Via) =>
       assignTicket(deps, actor, number, assigneeId, via),

@@ -1,11 +1,12 @@
 import { Types } from 'mongoose';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { connectDatabase } from '../../src/db/connection.js';
+import { connectDatabase, trusted } from '../../src/db/connection.js';
 import type { Role } from '../../src/db/models/person.js';
 import type { HelpdeskError } from '../../src/errors.js';
 import { actorFromPerson, type Actor } from '../../src/people/actor.js';
 import { repairJournal } from '../../src/tickets/journal.js';
+import { openStatuses } from '../../src/tickets/state-machine.js';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -258,5 +259,22 @@ describe('ticket service', () => {
     expect(next.number).toBe(last.number + 1);
     expect(await code(restarted.get(people.req, 999_999))).toBe('TICKET_NOT_FOUND');
     expect(Types.ObjectId.isValid(next._id)).toBe(true);
+    service = restarted;
+  });
+});
+
+describe('take next', () => {
+  it('gives the oldest unassigned ticket of the agent departments, first in first out', async () => {
+    const { models } = db.current;
+    await models.Ticket.updateMany({ status: trusted({ $in: [...openStatuses] }) }, { $set: { status: 'closed' } });
+    const first = await service.open(people.req, { description: 'first in', department: 'it', source: 'api' }, 'api');
+    advance(1);
+    await service.open(people.req, { description: 'other desk', department: 'hr', source: 'api' }, 'api');
+    advance(1);
+    const second = await service.open(people.req, { description: 'second in', department: 'it', source: 'api' }, 'api');
+    const [a, b] = await Promise.all([service.takeNext(people.agent, 'api'), service.takeNext(people.agent2, 'api')]);
+    expect([a?.ticket.number, b?.ticket.number].sort()).toEqual([first.number, second.number].sort());
+    expect(await service.takeNext(people.agent, 'api')).toBeNull();
+    expect(await code(service.takeNext(people.req, 'api'))).toBe('FORBIDDEN');
   });
 });
