@@ -15,6 +15,8 @@ export interface FileStore {
   /** Streams a file into GridFS; over `maxBytes` the upload is aborted (its chunks removed) and FILE_TOO_LARGE is thrown. */
   save(input: { name: string; contentType: string; data: Readable | Buffer }): Promise<StoredFile>;
   open(fileId: ObjectId): Readable;
+  /** Removes a file no ticket refers to (an upload abandoned halfway through a request). */
+  discard(fileId: ObjectId): Promise<void>;
   readonly maxBytes: number;
 }
 
@@ -51,6 +53,9 @@ export function createFileStore(connection: Connection, maxBytes: number): FileS
     },
     open(fileId) {
       return bucket.openDownloadStream(fileId);
+    },
+    async discard(fileId) {
+      await bucket.delete(fileId).catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MongoClient } from 'mongodb';
+import type { Logger } from '../logger.js';
+import { findDatabaseBinary, type DatabaseBinary } from './find-database-binary.js';
+
+export interface EmbeddedDatabase {
+  uri: string;
+  kind: 'mongod' | 'ferretdb' | 'memory-server';
+  binary?: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitUntilReady(uri: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the database server exited with code ${child.exitCode}:\n${output()}`);
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
+    try {
+      await client.connect();
+      await client.db('admin').command({ ping: 1 });
+      return;
+    } catch {
+      await sleep(200);
+    } finally {
+      await client.close().catch(() => undefined);
+    }
+  }
+  throw new Error(`the database server did not answer within 30 s:\n${output()}`);
+}
+
+function argumentsFor(binary: DatabaseBinary, dataDir: string, port: number): string[] {
+  return binary.kind === 'mongod'
+    ? ['--dbpath', dataDir, '--bind_ip', '127.0.0.1', '--port', String(port), '--quiet']
+    : [
+        '--handler=sqlite',
+        `--sqlite-url=file:${dataDir}/`,
+        `--listen-addr=127.0.0.1:${port}`,
+        '--telemetry=disable',
+        '--log-level=warn',
+        '--debug-addr=-',
+      ];
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startBinary(binary: DatabaseBinary, dataDir: string, logger?: Logger): Promise<EmbeddedDatabase> {
+  const port = await freePort();
+  const child = spawn(binary.path, argumentsFor(binary, dataDir, port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const uri = `mongodb://127.0.0.1:${port}/`;
+  try {
+    await waitUntilReady(uri, child, () => output);
+  } catch (error) {
+    await stopChild(child);
+    throw error;
+  }
+  logger?.info({ kind: binary.kind, binary: binary.path, dataDir, port }, 'embedded database started');
+  return { uri, kind: binary.kind, binary: binary.path, dataDir, stop: () => stopChild(child) };
+}
+
+async function startMemoryServer(dataDir: string, logger?: Logger): Promise<EmbeddedDatabase> {
+  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  try {
+    const server = await MongoMemoryServer.create({ instance: { dbPath: dataDir, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+    logger?.info({ kind: 'memory-server', dataDir }, 'embedded database started (mongodb-memory-server)');
+    return { uri: server.getUri(), kind: 'memory-server', dataDir, stop: async () => void (await server.stop({ doCleanup: false })) };
+  } catch (error) {
+    throw new Error(
+      'No database: MONGODB_URI is not set, no mongod or ferretdb binary was found (PATH or MONGOD_BINARY), ' +
+        `and mongodb-memory-server could not start MongoDB (${(error as Error).message.split('\n')[0]}). ` +
+        'Set MONGODB_URI to a MongoDB 6+ server, or install mongod or FerretDB and put it on PATH.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Starts a database for `npm start` without MONGODB_URI, with its files under `dataDir`:
+ * a `mongod` or `ferretdb` binary if one is found (MONGOD_BINARY, then PATH), else
+ * mongodb-memory-server, which downloads MongoDB once and keeps it.
+ */
+export async function startEmbeddedDatabase(options: { dataDir: string; logger?: Logger }): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const binary = findDatabaseBinary();
+  return binary ? startBinary(binary, dataDir, options.logger) : startMemoryServer(dataDir, options.logger);
+}
