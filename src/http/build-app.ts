@@ -11,6 +11,7 @@ import type { TicketService } from '../tickets/ticket-service.js';
 import { createAuthenticate } from './auth.js';
 import { installErrorHandlers } from './errors.js';
 import { openApiInfo } from './openapi.js';
+import { validatorCompiler } from './validators.js';
 import { departmentRoutes } from './routes/departments.js';
 import { healthRoutes } from './routes/health.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
@@ -39,8 +40,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     // Return as soon as in-flight requests finish on close(), and refuse new ones meanwhile.
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: true, useDefaults: true } },
   });
+  app.setValidatorCompiler(validatorCompiler());
   app.decorateRequest('actor', null);
   installErrorHandlers(app, deps.i18n, deps.files.maxBytes);
   await app.register(multipart, { limits: { fileSize: deps.files.maxBytes, files: 10, fields: 20, fieldSize: 64 * 1024 } });
