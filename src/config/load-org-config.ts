@@ -24,7 +24,7 @@ function expandUnion(issue: Issue): Issue[] {
   const depth = (branch: Issue[]) => Math.max(...branch.map((inner) => inner.path.length));
   const shaped = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0];
   if (!shaped || depth(shaped) === 0) return [issue];
-  return shaped.flatMap((inner) => expandUnion({ ...inner, path: [...issue.path, ...inner.path] } as Issue));
+  return shaped.flatMap((inner) => expandUnion({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
 function schemaIssues(error: z.ZodError): ConfigIssue[] {

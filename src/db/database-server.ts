@@ -35,7 +35,7 @@ export async function openDatabaseServer(options: {
   dataDir: string;
   logger: Logger;
 }): Promise<DatabaseServer> {
-  if (options.mongodbUri) return { uri: options.mongodbUri, stop: async () => undefined };
+  if (options.mongodbUri) return { uri: options.mongodbUri, stop: () => Promise.resolve() };
   const runningFile = join(options.dataDir, RUNNING_FILE);
   const running = await readFile(runningFile, 'utf8').then(
     (text) => (JSON.parse(text) as { uri?: string }).uri,
@@ -43,7 +43,7 @@ export async function openDatabaseServer(options: {
   );
   if (running && (await reachable(running))) {
     options.logger.info({ dataDir: options.dataDir }, 'using the embedded database already running');
-    return { uri: running, stop: async () => undefined };
+    return { uri: running, stop: () => Promise.resolve() };
   }
   await mkdir(options.dataDir, { recursive: true });
   const embedded = await startEmbeddedDatabase({ dataDir: join(options.dataDir, 'db'), logger: options.logger });

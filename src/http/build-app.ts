@@ -35,8 +35,9 @@ export interface HttpAppDeps {
  * The REST API lives under /api/v1, its OpenAPI document at /docs.
  */
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     // Return as soon as in-flight requests finish on close(), and refuse new ones meanwhile.
     return503OnClosing: true,

@@ -23,7 +23,7 @@ const clientErrors: Record<string, { status: number; code: string }> = {
 function validationFields(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((issue) => {
     const base = `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`;
-    const params = issue.params as Record<string, unknown>;
+    const params: Record<string, unknown> = issue.params;
     const extra = typeof params.additionalProperty === 'string' ? `.${params.additionalProperty}` : '';
     const missing = typeof params.missingProperty === 'string' ? `.${params.missingProperty}` : '';
     const message = extra ? 'unknown field' : (issue.message ?? 'invalid');

@@ -16,7 +16,7 @@ export async function boundChats(models: Models, departmentKey: string): Promise
   const add = (platform: ChatPlatform, chatId: string) => chats.set(`${platform}:${chatId}`, { platform, chatId });
   for (const chatId of department?.telegramChats ?? []) add('telegram', chatId);
   for (const chatId of department?.slackChannels ?? []) add('slack', chatId);
-  for (const binding of bindings) add(binding.platform as ChatPlatform, binding.chatId);
+  for (const binding of bindings) add(binding.platform, binding.chatId);
   return [...chats.values()];
 }
 

@@ -80,7 +80,7 @@ export function createNotifier(options: NotifierOptions) {
     for (const chat of await boundChats(models, ticket.department)) targets.set(`${chat.platform}:${chat.chatId}`, chat);
     // Cards already posted elsewhere (before a transfer) keep showing the truth.
     for (const card of await models.CardMessage.find({ ticketId: ticket._id }).lean()) {
-      targets.set(`${card.platform}:${card.chatId}`, { platform: card.platform as ChatPlatform, chatId: card.chatId });
+      targets.set(`${card.platform}:${card.chatId}`, { platform: card.platform, chatId: card.chatId });
     }
     return [...targets.values()];
   }

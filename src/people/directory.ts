@@ -95,7 +95,7 @@ export async function registerPerson(
     origin: 'registration',
   });
   await linkIdentity(models, platform, externalId, person._id);
-  return person.toObject() as PersonDoc;
+  return person.toObject();
 }
 
 /** Sets a person's preferred language (from `/lang` or a Slack profile). */
@@ -106,5 +106,5 @@ export async function setPersonLocale(models: Models, personId: Types.ObjectId, 
 /** Platform account ids of a person, for direct messages. */
 export async function identitiesOf(models: Models, personId: Types.ObjectId): Promise<{ platform: Platform; externalId: string }[]> {
   const rows = await models.Identity.find({ personId }).lean();
-  return rows.map((row) => ({ platform: row.platform as Platform, externalId: row.externalId }));
+  return rows.map((row) => ({ platform: row.platform, externalId: row.externalId }));
 }

@@ -144,7 +144,7 @@ describe('REST API: errors', () => {
     for (const payload of hostile) {
       for (const url of paths) {
         const method = url === `/api/v1/tickets/${number}` ? 'PATCH' : 'POST';
-        const { status } = await api.call(org.manager.token, method, url, payload as string, { 'content-type': 'application/json' });
+        const { status } = await api.call(org.manager.token, method, url, payload, { 'content-type': 'application/json' });
         expect(status, `${method} ${url} ${String(payload)}`).toBeLessThan(500);
       }
     }

@@ -39,7 +39,7 @@ export async function buildTestApp(db: Database, options: { maxFileBytes?: numbe
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         ...(payload === undefined ? {} : typeof payload === 'string' ? { payload } : { payload: payload as object }),
       });
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = response.json();
       } catch {

@@ -9,7 +9,9 @@ export interface SeededPerson {
   email: string;
 }
 
-const people: [key: string, role: Role, departments: string[]][] = [
+type PersonKey = 'requester' | 'otherRequester' | 'agent' | 'agent2' | 'hrAgent' | 'itHrAgent' | 'coordinator' | 'manager' | 'admin';
+
+const people: [key: PersonKey, role: Role, departments: string[]][] = [
   ['requester', 'requester', []],
   ['otherRequester', 'requester', []],
   ['agent', 'agent', ['it']],
@@ -21,7 +23,7 @@ const people: [key: string, role: Role, departments: string[]][] = [
   ['admin', 'admin', []],
 ];
 
-export type OrgFixture = Record<(typeof people)[number][0], SeededPerson>;
+export type OrgFixture = Record<PersonKey, SeededPerson>;
 
 /** Three departments and one person per role, each with an API token. */
 export async function seedOrg(db: Database): Promise<OrgFixture> {
@@ -52,7 +54,7 @@ export async function seedOrg(db: Database): Promise<OrgFixture> {
       origin: 'config',
     });
     const { token } = await createApiToken(models, { personEmail: email, name: 'tests' });
-    seeded[key as keyof OrgFixture] = { actor: actorFromPerson(person.toObject()), token, email };
+    seeded[key] = { actor: actorFromPerson(person.toObject()), token, email };
   }
   return seeded as OrgFixture;
 }

@@ -17,7 +17,7 @@ const advance = (minutes: number) => {
   now = new Date(now.getTime() + minutes * 60_000);
 };
 let service: TicketService;
-const people: Record<string, Actor> = {};
+const people = {} as Record<'req' | 'other' | 'agent' | 'agent2' | 'hrAgent' | 'coord' | 'manager', Actor>;
 
 async function person(key: string, role: Role, departments: string[]): Promise<Actor> {
   const doc = await db.current.models.Person.create({

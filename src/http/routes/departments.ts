@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/connection.js';
-import { pickLocalized } from '../../db/models/localized.js';
+import { asLocalizedText, pickLocalized } from '../../db/models/localized.js';
 import type { I18n } from '../../i18n/translate.js';
 import { actorOf } from '../auth.js';
 
@@ -14,11 +14,11 @@ export function departmentRoutes(db: Database, i18n: I18n) {
         departments: departments.map((department) => ({
           id: department.key,
           name: pickLocalized(department.name, locale),
-          names: department.name,
+          names: asLocalizedText(department.name),
           categories: department.categories.map((category) => ({
             id: category.key,
             name: pickLocalized(category.name, locale),
-            names: category.name,
+            names: asLocalizedText(category.name),
           })),
         })),
       };
