@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error.js';
 import { checkReferences } from './org-references.js';
@@ -41,14 +41,15 @@ function schemaIssues(error: z.ZodError): ConfigIssue[] {
  * with line and column, schema, cross references); returns nothing half-valid.
  */
 export function parseOrgConfig(text: string, sourceName: string): OrgConfig {
-  const document = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     throw new ConfigError(
       `Invalid org config ${sourceName}:`,
-      document.errors.map((error) => ({
-        path: error.linePos ? `line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '(yaml)',
-        message: error.message.split('\n')[0] ?? 'YAML syntax error',
-      })),
+      document.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return { path: `line ${line}, column ${col}`, message: error.message.split('\n')[0] ?? 'YAML syntax error' };
+      }),
     );
   }
   const parsed = orgConfigSchema.safeParse(document.toJS());

@@ -1,63 +1,106 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HelpdeskError, type FieldError } from '../errors.js';
 import type { I18n } from '../i18n/translate.js';
+import { HttpError } from './http-error.js';
+import { requestLocale } from './locale.js';
+import { fieldErrorsFromAjv, underPart } from './validation-errors.js';
 
-interface ErrorBody {
+export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[] };
 }
 
-/** Fastify's own errors that are the client's fault, with the code we report. */
-const clientErrors: Record<string, { status: number; code: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'VALIDATION_FAILED' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'VALIDATION_FAILED' },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'FILE_TOO_LARGE' },
-  FST_PARTS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_FILES_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_FIELDS_LIMIT: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-};
+type SendError = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  params?: Record<string, string | number>,
+  fields?: FieldError[],
+) => FastifyReply;
 
-function validationFields(error: FastifyError): FieldError[] {
-  return (error.validation ?? []).map((issue) => {
-    const base = `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`;
-    const params: Record<string, unknown> = issue.params;
-    const extra = typeof params.additionalProperty === 'string' ? `.${params.additionalProperty}` : '';
-    const missing = typeof params.missingProperty === 'string' ? `.${params.missingProperty}` : '';
-    const message = extra ? 'unknown field' : (issue.message ?? 'invalid');
-    return { path: base + extra + missing, message };
-  });
+interface Limits {
+  bodyLimit: number;
+  maxFileBytes: number;
+}
+
+/** Answers with `{ error: { code, message, fields? } }`, the message in the caller's language. */
+export function createErrorSender(i18n: I18n): SendError {
+  return (request, reply, status, code, params = {}, fields = []) => {
+    const body: ErrorBody = { error: { code, message: i18n.translate(requestLocale(request, i18n), `error.${code}`, params) } };
+    if (fields.length > 0) body.error.fields = fields;
+    if (status === 401) void reply.header('www-authenticate', 'Bearer');
+    return reply.status(status).send(body);
+  };
+}
+
+/** Fastify's and @fastify/multipart's own client errors, by their code. */
+function knownClientError(code: string | undefined, limits: Limits): { status: number; code: string; params?: Record<string, number> } | null {
+  switch (code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'BODY_TOO_LARGE', params: { limit: limits.bodyLimit } };
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return { status: 413, code: 'FILE_TOO_LARGE', params: { limit: limits.maxFileBytes } };
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, code: 'MALFORMED_JSON' };
+    case 'FST_PROTO_VIOLATION':
+    case 'FST_INVALID_JSON_FIELD_ERROR':
+    case 'FST_MP_PREMATURE_CLOSE':
+      return { status: 400, code: 'MALFORMED_MULTIPART' };
+    default:
+      return null;
+  }
+}
+
+/** Any other 4xx fastify raises (bad content length, bad URL): the client's fault, reported plainly. */
+function genericClientError(status: number): string {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return 'BAD_REQUEST';
 }
 
 /**
- * Maps every error to a JSON body with a stable code and a message in the caller's language.
- * A 5xx never carries the internal error's text: it is logged, not returned.
+ * Maps every error to the JSON error body with a stable code. Core errors keep their code and
+ * field list (the core's field paths name body fields, so they get the `body.` prefix like
+ * schema errors do). Anything unexpected is logged and answered 500 with a generic message:
+ * no stack, no database text ever reaches the client.
  */
-export function installErrorHandlers(app: FastifyInstance, i18n: I18n, maxFileBytes: number): void {
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, code: string, params: Record<string, string | number> = {}, fields?: FieldError[]) => {
-    const locale = i18n.resolveLocale(request.actor?.locale ?? request.headers['accept-language']);
-    const body: ErrorBody = { error: { code, message: i18n.translate(locale, `error.${code}`, params) } };
-    if (fields?.length) body.error.fields = fields;
-    return reply.status(status).send(body);
-  };
-
-  app.setErrorHandler((error: FastifyError | HelpdeskError, request, reply) => {
+export function installErrorHandlers(app: FastifyInstance, i18n: I18n, limits: Limits): void {
+  const send = createErrorSender(i18n);
+  app.setErrorHandler((error: unknown, request, reply) => {
     if (error instanceof HelpdeskError) {
-      return send(request, reply, error.httpStatus, error.code, error.params, error.fields);
+      return send(request, reply, error.httpStatus, error.code, error.params, underPart('body', error.fields));
     }
-    if (error.validation) {
-      return send(request, reply, 400, 'VALIDATION_FAILED', {}, validationFields(error));
+    if (error instanceof HttpError) return send(request, reply, error.status, error.code, error.params);
+    const fastifyError = error as Partial<FastifyError>;
+    if (fastifyError.validation) {
+      const part = fastifyError.validationContext === 'querystring' ? 'query' : (fastifyError.validationContext ?? 'body');
+      return send(request, reply, 400, 'VALIDATION_FAILED', {}, underPart(part, fieldErrorsFromAjv(fastifyError.validation)));
     }
-    const known = error.code ? clientErrors[error.code] : undefined;
-    if (known) return send(request, reply, known.status, known.code, { name: '', limit: maxFileBytes });
-    if (error instanceof SyntaxError || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
-      return send(request, reply, error.statusCode && error.statusCode < 500 ? error.statusCode : 400, 'BAD_REQUEST');
+    const known = knownClientError(fastifyError.code, limits);
+    if (known) return send(request, reply, known.status, known.code, known.params);
+    const status = fastifyError.statusCode;
+    if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_') && status && status >= 400 && status < 500) {
+      return send(request, reply, status, genericClientError(status));
     }
     request.log.error({ err: error }, 'request failed');
     return send(request, reply, 500, 'INTERNAL');
   });
-
   app.setNotFoundHandler((request, reply) => send(request, reply, 404, 'NOT_FOUND'));
+}
+
+/** For fastify's `frameworkErrors` (bad URL encoding, overlong path parameter), answered before routing. */
+export function frameworkErrorHandler(i18n: I18n) {
+  const send = createErrorSender(i18n);
+  return (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    void send(request, reply, 400, 'BAD_REQUEST');
+  };
 }
