@@ -54,6 +54,8 @@ function argumentsFor(binary: DatabaseBinary, dataDir: string, port: number): st
         '--telemetry=disable',
         '--log-level=warn',
         '--debug-addr=-',
+        // FerretDB writes a state file; keep it with the data, not in the working directory.
+        `--state-dir=${dataDir}`,
       ];
 }
 
