@@ -1,31 +1,10 @@
-import type { StoredFile } from '../db/files.js';
 import type { Ticket, TicketStatus } from '../db/models/ticket.js';
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
+import { checkText, type CommentInput } from './comment-input.js';
 import { extractKeywords } from './keywords.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
-import { limits } from './ticket-limits.js';
-
-export interface CommentInput {
-  text: string;
-  attachments?: StoredFile[];
-}
-
-function checkText(text: string, attachments: StoredFile[]): string {
-  const trimmed = text.trim();
-  if (!trimmed && attachments.length === 0) {
-    throw new HelpdeskError('VALIDATION_FAILED', 'the comment is empty', {}, [
-      { path: 'text', message: 'required' },
-    ]);
-  }
-  if (trimmed.length > limits.text) {
-    throw new HelpdeskError('VALIDATION_FAILED', 'the comment is too long', {}, [
-      { path: 'text', message: `at most ${limits.text} characters` },
-    ]);
-  }
-  return trimmed;
-}
 
 /** A requester's answer brings the ticket back to the team: waiting resumes, resolved reopens. */
 function statusAfterRequesterReply(ticket: Ticket): TicketStatus {
@@ -98,33 +77,5 @@ export async function replyToTicket(
         attachments,
       };
     },
-  });
-}
-
-/** Adds an internal note: staff only, never shown to the requester, allowed in every state. */
-export async function addNote(
-  deps: TicketDeps,
-  actor: Actor,
-  number: number,
-  input: CommentInput,
-  via: Via,
-): Promise<ChangeResult> {
-  const attachments = input.attachments ?? [];
-  const text = checkText(input.text, attachments);
-  return changeTicket(deps, {
-    actor,
-    number,
-    action: 'note',
-    via,
-    plan: (ticket) => ({
-      type: 'noted',
-      set: { commentCount: ticket.commentCount + 1 },
-      addStaffKeywords: extractKeywords(text),
-      before: {},
-      after: {},
-      text,
-      internal: true,
-      attachments,
-    }),
   });
 }

@@ -1,0 +1,24 @@
+import type { StoredFile } from '../db/files.js';
+import { HelpdeskError } from '../errors.js';
+import { limits } from './ticket-limits.js';
+
+export interface CommentInput {
+  text: string;
+  attachments?: StoredFile[];
+}
+
+/** The trimmed text of a comment; refuses an empty one (without files) and an oversized one. */
+export function checkText(text: string, attachments: StoredFile[]): string {
+  const trimmed = text.trim();
+  if (!trimmed && attachments.length === 0) {
+    throw new HelpdeskError('VALIDATION_FAILED', 'the comment is empty', {}, [
+      { path: 'text', message: 'required' },
+    ]);
+  }
+  if (trimmed.length > limits.text) {
+    throw new HelpdeskError('VALIDATION_FAILED', 'the comment is too long', {}, [
+      { path: 'text', message: `at most ${limits.text} characters` },
+    ]);
+  }
+  return trimmed;
+}
