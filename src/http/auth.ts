@@ -6,22 +6,29 @@ import { authenticateApiToken } from '../people/api-tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The person the request acts for; set by the /api/v1 authentication hook. */
     actor: Actor | null;
   }
 }
 
-/** Resolves `Authorization: Bearer <token>` to the acting person, or answers 401. */
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/**
+ * The /api/v1 `onRequest` hook: `Authorization: Bearer <token>` -> the token's active person,
+ * who then acts under the access policy like in any chat. Runs before the body is read, so an
+ * anonymous caller cannot make the server parse (or store) anything.
+ */
 export function createAuthenticate(models: Models) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const person = match?.[1] ? await authenticateApiToken(models, match[1]) : null;
+    const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+    const person = token ? await authenticateApiToken(models, token) : null;
     if (!person) throw new HelpdeskError('UNAUTHENTICATED', 'missing, unknown or revoked API token');
     request.actor = actorFromPerson(person);
   };
 }
 
-/** The authenticated actor of a request under /api/v1 (the hook guarantees it). */
+/** The authenticated actor of a request under /api/v1 (the hook guarantees it is set). */
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new HelpdeskError('UNAUTHENTICATED', 'not authenticated');
   return request.actor;

@@ -9,13 +9,18 @@ import type { I18n } from '../i18n/translate.js';
 import type { Logger } from '../logger.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { createAuthenticate } from './auth.js';
-import { installErrorHandlers } from './errors.js';
-import { openApiInfo } from './openapi.js';
-import { validatorCompiler } from './validators.js';
+import { installContentTypes } from './content-types.js';
+import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
+import { openApiOptions } from './openapi.js';
+import { addResponseSchemas } from './response-schemas.js';
+import type { RouteDeps } from './route-deps.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { departmentRoutes } from './routes/departments.js';
 import { healthRoutes } from './routes/health.js';
+import { meRoutes } from './routes/me.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { validatorCompiler } from './validators.js';
 
 export interface HttpAppDeps {
   db: Database;
@@ -23,40 +28,60 @@ export interface HttpAppDeps {
   files: FileStore;
   i18n: I18n;
   logger: Logger;
+  /** Kept for routes that will need "now" (webhook replay windows, metrics); the API itself asks the service. */
   clock: Clock;
-  /** Largest JSON body in bytes (files have their own limit). */
+  /** Largest JSON body in bytes (default 1 MiB); files have their own limit, the file store's. */
   bodyLimit?: number;
-  /** Mount points added by the bots (Slack events, Telegram webhook). */
+  /**
+   * Mount points added by the channels (`/slack/events`, `/telegram/webhook`), registered at
+   * the root next to /api/v1, outside its authentication and content-type rules.
+   */
   extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Form limits: a ticket has a handful of text fields and at most this many files. */
+const MAX_FILES = 10;
+const MAX_FIELDS = 20;
+const MAX_FIELD_BYTES = 128 * 1024;
+
 /**
- * Builds the HTTP server without listening: main.ts listens and closes it, tests use inject().
- * The REST API lives under /api/v1, its OpenAPI document at /docs.
+ * Builds the HTTP app without listening: main.ts listens and closes it, tests use inject().
+ * The REST API lives under /api/v1, its OpenAPI document at /docs/json (UI at /docs).
  */
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const bodyLimit = deps.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
-    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
-    // Return as soon as in-flight requests finish on close(), and refuse new ones meanwhile.
+    bodyLimit,
+    // On close(), in-flight requests finish while new ones get 503.
     return503OnClosing: true,
+    // A malformed URL (bad percent-encoding) gets the same JSON error body as everything else.
+    frameworkErrors: frameworkErrorHandler(deps.i18n),
   });
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest('actor', null);
-  installErrorHandlers(app, deps.i18n, deps.files.maxBytes);
-  await app.register(multipart, { limits: { fileSize: deps.files.maxBytes, files: 10, fields: 20, fieldSize: 64 * 1024 } });
-  await app.register(swagger, { openapi: openApiInfo() });
+  installErrorHandlers(app, deps.i18n, { bodyLimit, maxFileBytes: deps.files.maxBytes });
+  addResponseSchemas(app);
+  await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n };
   await app.register(healthRoutes(deps.db));
   await app.register(
     async (api) => {
-      // JSON, or multipart for files; anything else is refused with 415.
-      api.removeContentTypeParser(['text/plain']);
+      await api.register(multipart, {
+        // One byte over the store's limit, so the store itself detects and reports the oversized file.
+        limits: { fileSize: deps.files.maxBytes + 1, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES },
+      });
+      installContentTypes(api);
       api.addHook('onRequest', createAuthenticate(deps.db.models));
-      await api.register(ticketRoutes(deps.tickets, deps.files));
-      await api.register(ticketActionRoutes(deps.db, deps.tickets));
-      await api.register(departmentRoutes(deps.db, deps.i18n));
+      await api.register(ticketRoutes(routeDeps));
+      await api.register(attachmentRoutes(routeDeps));
+      await api.register(ticketActionRoutes(routeDeps));
+      await api.register(departmentRoutes(routeDeps));
+      await api.register(meRoutes(routeDeps));
     },
     { prefix: '/api/v1' },
   );

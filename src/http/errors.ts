@@ -28,8 +28,10 @@ export function createErrorSender(i18n: I18n): SendError {
   return (request, reply, status, code, params = {}, fields = []) => {
     const body: ErrorBody = { error: { code, message: i18n.translate(requestLocale(request, i18n), `error.${code}`, params) } };
     if (fields.length > 0) body.error.fields = fields;
-    if (status === 401) void reply.header('www-authenticate', 'Bearer');
-    return reply.status(status).send(body);
+    return reply
+      .status(status)
+      .headers(status === 401 ? { 'www-authenticate': 'Bearer' } : {})
+      .send(body);
   };
 }
 
@@ -80,7 +82,8 @@ export function installErrorHandlers(app: FastifyInstance, i18n: I18n, limits: L
       return send(request, reply, error.httpStatus, error.code, error.params, underPart('body', error.fields));
     }
     if (error instanceof HttpError) return send(request, reply, error.status, error.code, error.params);
-    const fastifyError = error as Partial<FastifyError>;
+    // Anything may be thrown (even a string); only objects carry fastify's fields.
+    const fastifyError: Partial<FastifyError> = typeof error === 'object' && error !== null ? error : {};
     if (fastifyError.validation) {
       const part = fastifyError.validationContext === 'querystring' ? 'query' : (fastifyError.validationContext ?? 'body');
       return send(request, reply, 400, 'VALIDATION_FAILED', {}, underPart(part, fieldErrorsFromAjv(fastifyError.validation)));

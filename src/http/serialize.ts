@@ -1,18 +1,24 @@
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Attachment, Ticket } from '../db/models/ticket.js';
 
-const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
+const iso = (date: Date | null | undefined): string | null => (date ? new Date(date).toISOString() : null);
 
 function attachmentView(file: Attachment) {
   return { id: file.fileId.toString(), name: file.name, contentType: file.contentType, size: file.size };
 }
 
-function plain(values: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(values)) as Record<string, unknown>;
+/** Before/after values as plain JSON: ObjectIds become hex strings and dates ISO strings. */
+function plain(values: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(values ?? {})) as Record<string, unknown>;
 }
 
-/** The public shape of a ticket: ids as strings, dates as ISO strings, search arrays left out. */
+/**
+ * The one public shape of a ticket, for every route: ids as strings, dates as ISO strings.
+ * Search keyword arrays are internal (staff keywords hold words of internal notes) and are
+ * never part of it.
+ */
 export function ticketView(ticket: Ticket) {
+  const { requester } = ticket;
   return {
     number: ticket.number,
     title: ticket.title,
@@ -20,10 +26,17 @@ export function ticketView(ticket: Ticket) {
     status: ticket.status,
     priority: ticket.priority,
     department: ticket.department,
-    category: ticket.category,
+    category: ticket.category ?? null,
     source: ticket.source,
-    requester: { id: ticket.requesterId.toString(), ...ticket.requester },
-    assignee: ticket.assigneeId ? { id: ticket.assigneeId.toString(), name: ticket.assigneeName } : null,
+    requester: {
+      id: ticket.requesterId.toString(),
+      name: requester.name,
+      email: requester.email ?? null,
+      phone: requester.phone ?? null,
+      company: requester.company ?? null,
+      unit: requester.unit ?? null,
+    },
+    assignee: ticket.assigneeId ? { id: ticket.assigneeId.toString(), name: ticket.assigneeName ?? '' } : null,
     watchers: ticket.watchers.map((id) => id.toString()),
     tags: ticket.tags,
     attachments: ticket.attachments.map(attachmentView),
@@ -40,7 +53,7 @@ export function ticketView(ticket: Ticket) {
       resolutionSeconds: ticket.metrics.resolutionSeconds,
       reopenCount: ticket.metrics.reopenCount,
     },
-    rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment, at: iso(ticket.rating.at) } : null,
+    rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment ?? null, at: iso(ticket.rating.at) } : null,
     commentCount: ticket.commentCount,
     version: ticket.version,
     createdAt: iso(ticket.createdAt),
@@ -49,7 +62,7 @@ export function ticketView(ticket: Ticket) {
   };
 }
 
-/** One journal event as the API shows it (the stored write itself is internal). */
+/** One journal event as the API shows it; the stored write itself (`change`) stays internal. */
 export function eventView(event: JournalEvent) {
   return {
     seq: event.seq,
@@ -59,8 +72,13 @@ export function eventView(event: JournalEvent) {
     via: event.via,
     before: plain(event.before),
     after: plain(event.after),
-    text: event.text,
+    text: event.text ?? null,
     internal: event.internal,
-    attachments: event.attachments.map(attachmentView),
+    attachments: (event.attachments ?? []).map(attachmentView),
   };
+}
+
+/** The answer of a change: the ticket as it is now and the event that recorded the change. */
+export function changeView({ ticket, event }: { ticket: Ticket; event: JournalEvent }) {
+  return { ticket: ticketView(ticket), event: eventView(event) };
 }

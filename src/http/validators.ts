@@ -12,8 +12,8 @@ const textAjv = new Ajv({ ...common, coerceTypes: true });
 const jsonAjv = new Ajv({ ...common, coerceTypes: false });
 
 /** Compiles a JSON-body schema; also used for multipart fields, which are checked by the same schema. */
-export function compileBodySchema(schema: object): ValidateFunction {
-  return jsonAjv.compile(schema);
+export function compileBodySchema<T>(schema: object): ValidateFunction<T> {
+  return jsonAjv.compile<T>(schema);
 }
 
 /**

@@ -14,7 +14,7 @@ export async function bindChat(
   input: { platform: ChatPlatform; chatId: string; department: string },
 ): Promise<void> {
   if (!canManageConfiguration(actor)) {
-    throw new HelpdeskError('FORBIDDEN', 'only admins bind chats', { action: 'bind' });
+    throw new HelpdeskError('ADMIN_ONLY', 'only admins bind chats');
   }
   const department = await models.Department.findOne({ key: input.department, active: true }).lean();
   if (!department) {

@@ -50,7 +50,11 @@ export async function revokeApiToken(models: Models, tokenOrId: string, clock: C
 /** The active person behind a token, or null for an unknown, revoked or deactivated one. */
 export async function authenticateApiToken(models: Models, token: string): Promise<PersonDoc | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const record = await models.ApiToken.findOne({ hash: hashToken(token), revokedAt: null }).lean();
+  const record = await models.ApiToken.findOneAndUpdate(
+    { hash: hashToken(token), revokedAt: null },
+    { $set: { lastUsedAt: new Date() } },
+    { lean: true },
+  );
   if (!record) return null;
   return models.Person.findOne({ _id: record.personId, active: true }).lean<PersonDoc>();
 }

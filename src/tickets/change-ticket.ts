@@ -80,8 +80,10 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
         action: request.action,
       });
     }
-    const plan = request.plan(ticket, clock());
-    const event = journalEvent(ticket, request, plan, clock());
+    // One instant per change: the metrics it sets and its journal event agree.
+    const now = clock();
+    const plan = request.plan(ticket, now);
+    const event = journalEvent(ticket, request, plan, now);
     if (!(await claimJournalEvent(models, event))) {
       await rollForward(models, ticket._id, ticket.version);
       continue;

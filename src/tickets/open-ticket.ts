@@ -52,7 +52,7 @@ export async function openTicket(
 
   const requesterId = input.requesterId ?? actor.id;
   if (!requesterId.equals(actor.id) && !hasRole(actor, 'agent')) {
-    throw new HelpdeskError('FORBIDDEN', 'only staff may open tickets for someone else', { action: 'open' });
+    throw new HelpdeskError('STAFF_ONLY', 'only staff may open tickets for someone else');
   }
   const requester = await models.Person.findOne({ _id: requesterId, active: true }).lean();
   if (!requester) fields.push({ path: 'requester', message: 'unknown or inactive requester' });

@@ -15,7 +15,7 @@ import type { TicketDeps, Via } from './ticket-deps.js';
  */
 export async function takeNextTicket(deps: TicketDeps, actor: Actor, via: Via): Promise<ChangeResult | null> {
   if (!hasRole(actor, 'agent') || actor.departments.length === 0) {
-    throw new HelpdeskError('FORBIDDEN', 'only agents of a department take tickets from its queue', { action: 'take' });
+    throw new HelpdeskError('QUEUE_FORBIDDEN', 'only agents of a department take tickets from its queue');
   }
   const skipped: number[] = [];
   for (let attempt = 0; attempt < 10; attempt += 1) {

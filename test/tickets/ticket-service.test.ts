@@ -275,6 +275,6 @@ describe('take next', () => {
     const [a, b] = await Promise.all([service.takeNext(people.agent, 'api'), service.takeNext(people.agent2, 'api')]);
     expect([a?.ticket.number, b?.ticket.number].sort()).toEqual([first.number, second.number].sort());
     expect(await service.takeNext(people.agent, 'api')).toBeNull();
-    expect(await code(service.takeNext(people.req, 'api'))).toBe('FORBIDDEN');
+    expect(await code(service.takeNext(people.req, 'api'))).toBe('QUEUE_FORBIDDEN');
   });
 });

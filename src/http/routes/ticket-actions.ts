@@ -1,110 +1,106 @@
 import type { FastifyInstance } from 'fastify';
-import { Types } from 'mongoose';
-import type { Database } from '../../db/connection.js';
-import type { Priority } from '../../db/models/ticket.js';
-import { HelpdeskError } from '../../errors.js';
+import type { Actor } from '../../people/actor.js';
 import type { StatusCommand } from '../../tickets/change-status.js';
 import type { ChangeResult } from '../../tickets/change-ticket.js';
-import type { TicketService } from '../../tickets/ticket-service.js';
 import { actorOf } from '../auth.js';
-import { commentBody, commonErrors, numberParams, patchBody, rateBody } from '../schemas.js';
-import { eventView, ticketView } from '../serialize.js';
+import { patchTicket, type TicketPatch } from '../patch-ticket.js';
+import type { RouteDeps } from '../route-deps.js';
+import { errorResponses, ticketResult } from '../response-schemas.js';
+import { commentBody, numberParams, patchBody, rateBody } from '../schemas.js';
+import { changeView, eventView, ticketView } from '../serialize.js';
+import { ticketNumber, type NumberParams } from '../ticket-input.js';
 
-interface Params {
-  number: string;
-}
+/** Bodyless actions take no body, or an empty object; anything in it is an unknown field. */
+const noBody = { type: ['object', 'null'], additionalProperties: false, properties: {} } as const;
 
-interface PatchBody {
-  priority?: Priority;
-  department?: string;
-  category?: string | null;
-  assignee?: string | null;
-}
+type Action = (actor: Actor, number: number) => Promise<ChangeResult>;
 
-const result = ({ ticket, event }: ChangeResult) => ({ ticket: ticketView(ticket), event: eventView(event) });
-
-/** Comments, the state-changing actions and PATCH; each calls one service function. */
-export function ticketActionRoutes(db: Database, tickets: TicketService) {
+/** Comments, the state-changing actions and PATCH: each parses input and calls one service function. */
+export function ticketActionRoutes({ db, tickets }: RouteDeps) {
   return async (app: FastifyInstance): Promise<void> => {
-    const schema = (summary: string, body?: object) => ({
+    const schema = (summary: string, description: string, body: object, success = 200) => ({
       tags: ['ticket actions'],
       summary,
+      description,
       params: numberParams,
-      response: commonErrors,
-      ...(body ? { body } : {}),
+      body,
+      response: { [success]: ticketResult, ...errorResponses(true) },
     });
 
-    app.post<{ Params: Params; Body: { text: string; internal?: boolean } }>(
+    app.post<{ Params: NumberParams; Body: { text: string; internal: boolean } }>(
       '/tickets/:number/comments',
-      { schema: schema('Add a public reply, or an internal note with internal: true', commentBody) },
+      {
+        schema: schema(
+          'Comment on a ticket',
+          'A public reply, or with `internal: true` an internal note (staff only, never shown to the requester). ' +
+            "A requester's reply brings a waiting ticket back to work and reopens a resolved one.",
+          commentBody,
+          201,
+        ),
+      },
       async (request, reply) => {
         const actor = actorOf(request);
-        const number = Number(request.params.number);
+        const number = ticketNumber(request.params);
         const input = { text: request.body.text };
         const changed = request.body.internal
           ? await tickets.note(actor, number, input, 'api')
           : await tickets.reply(actor, number, input, 'api');
-        return reply.status(201).send(result(changed));
+        return reply.status(201).send(changeView(changed));
       },
     );
 
-    const simple: [string, string, (actor: ReturnType<typeof actorOf>, number: number) => Promise<ChangeResult>][] = [
-      ['take', 'Assign the ticket to yourself', (actor, number) => tickets.take(actor, number, 'api')],
-      ['release', 'Return the ticket to its queue', (actor, number) => tickets.release(actor, number, 'api')],
+    const actions: [name: string, summary: string, description: string, run: Action][] = [
+      ['take', 'Take the ticket', 'Assigns it to you. Of two concurrent takes one wins; the other gets 409 TICKET_ALREADY_TAKEN naming the winner.', (a, n) => tickets.take(a, n, 'api')],
+      ['release', 'Release the ticket', 'Returns it to the department queue (its assignee, coordinators, managers).', (a, n) => tickets.release(a, n, 'api')],
     ];
-    const statusCommands: [StatusCommand, string][] = [
-      ['wait', 'Wait for the requester (pauses SLA)'],
-      ['resume', 'Back to work after waiting'],
-      ['resolve', 'Mark resolved; the requester may rate it'],
-      ['close', 'Close the ticket'],
-      ['reopen', 'Reopen a resolved or closed ticket'],
+    const statusCommands: [StatusCommand, string, string][] = [
+      ['wait', 'Wait for the requester', 'new or in progress -> waiting.'],
+      ['resume', 'Back to work', 'waiting -> in progress.'],
+      ['resolve', 'Resolve', 'new, in progress or waiting -> resolved; the requester may then rate it.'],
+      ['close', 'Close', 'Any open or resolved ticket -> closed (requester or staff).'],
+      ['reopen', 'Reopen', 'resolved or closed -> in progress (the requester may reopen a resolved ticket; coordinators and managers any).'],
     ];
-    for (const [command, summary] of statusCommands) {
-      simple.push([command, summary, (actor, number) => tickets.changeStatus(actor, number, command, 'api')]);
+    for (const [command, summary, description] of statusCommands) {
+      actions.push([command, summary, description, (a, n) => tickets.changeStatus(a, n, command, 'api')]);
     }
-    for (const [action, summary, run] of simple) {
-      app.post<{ Params: Params }>(`/tickets/:number/${action}`, { schema: schema(summary) }, async (request) =>
-        result(await run(actorOf(request), Number(request.params.number))),
+    for (const [name, summary, description, run] of actions) {
+      app.post<{ Params: NumberParams }>(`/tickets/:number/${name}`, { schema: schema(summary, description, noBody) }, async (request) =>
+        changeView(await run(actorOf(request), ticketNumber(request.params))),
       );
     }
 
-    app.post<{ Params: Params; Body: { score: number; comment?: string } }>(
+    app.post<{ Params: NumberParams; Body: { score: number; comment?: string | null } }>(
       '/tickets/:number/rate',
-      { schema: schema('Rate a resolved ticket 1-5 (its requester only)', rateBody) },
-      async (request) =>
-        result(await tickets.rate(actorOf(request), Number(request.params.number), { score: request.body.score, comment: request.body.comment ?? null }, 'api')),
+      { schema: schema('Rate the ticket', 'Its requester rates a resolved or closed ticket 1-5; a new rating replaces the old one.', rateBody) },
+      async (request) => {
+        const input = { score: request.body.score, comment: request.body.comment ?? null };
+        return changeView(await tickets.rate(actorOf(request), ticketNumber(request.params), input, 'api'));
+      },
     );
 
-    app.patch<{ Params: Params; Body: PatchBody }>(
+    app.patch<{ Params: NumberParams; Body: TicketPatch }>(
       '/tickets/:number',
-      { schema: schema('Change priority, department (transfer) or assignee (null releases)', patchBody) },
+      {
+        schema: {
+          ...schema(
+            'Change priority, department or assignee',
+            'Every field is checked first (unknown department, category or assignee: 400 listing each; refused by the policy: 403), ' +
+              'then applied through its service function in this order: priority, department (transfer; `category` alone recategorizes), ' +
+              'assignee (null releases). Fields that already have the value are skipped.',
+            patchBody,
+          ),
+          response: {
+            200: {
+              type: 'object',
+              properties: { ticket: { $ref: 'Ticket#' }, events: { type: 'array', items: { $ref: 'JournalEvent#' } } },
+            },
+            ...errorResponses(true),
+          },
+        },
+      },
       async (request) => {
-        const actor = actorOf(request);
-        const number = Number(request.params.number);
-        const body = request.body;
-        // Check what can be checked before writing, so a bad field does not leave the others half-applied.
-        if (body.category !== undefined && body.department === undefined) {
-          throw new HelpdeskError('VALIDATION_FAILED', 'category changes with a department', {}, [
-            { path: 'body.category', message: 'send department together with category' },
-          ]);
-        }
-        if (body.department && !(await db.models.Department.exists({ key: body.department, active: true }))) {
-          throw new HelpdeskError('VALIDATION_FAILED', 'unknown department', {}, [{ path: 'body.department', message: 'unknown department' }]);
-        }
-        if (body.assignee && !(await db.models.Person.exists({ _id: body.assignee, active: true }))) {
-          throw new HelpdeskError('VALIDATION_FAILED', 'unknown assignee', {}, [{ path: 'body.assignee', message: 'no active person with this id' }]);
-        }
-        let last: ChangeResult | null = null;
-        if (body.department) {
-          last = await tickets.transfer(actor, number, { department: body.department, category: body.category ?? null }, 'api');
-        }
-        if (body.assignee !== undefined) {
-          last = body.assignee === null
-            ? await tickets.release(actor, number, 'api')
-            : await tickets.assign(actor, number, new Types.ObjectId(body.assignee), 'api');
-        }
-        if (body.priority) last = await tickets.setPriority(actor, number, body.priority, 'api');
-        return last ? result(last) : { ticket: ticketView(await tickets.get(actor, number)) };
+        const changed = await patchTicket({ models: db.models, tickets }, actorOf(request), ticketNumber(request.params), request.body);
+        return { ticket: ticketView(changed.ticket), events: changed.events.map(eventView) };
       },
     );
   };

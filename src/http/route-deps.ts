@@ -1,0 +1,12 @@
+import type { Database } from '../db/connection.js';
+import type { FileStore } from '../db/files.js';
+import type { I18n } from '../i18n/translate.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+
+/** What the route plugins need; handed down from buildHttpApp. */
+export interface RouteDeps {
+  db: Database;
+  tickets: TicketService;
+  files: FileStore;
+  i18n: I18n;
+}
