@@ -1,0 +1,74 @@
+import type { InlineKeyboard } from 'grammy';
+import { trusted } from '../../src/db/connection.js';
+import type { Models } from '../../src/db/models/index.js';
+import type { JournalEvent } from '../../src/db/models/journal-event.js';
+import { pickLocalized } from '../../src/db/models/localized.js';
+import type { Ticket } from '../../src/db/models/ticket.js';
+import type { I18n } from '../../src/i18n/translate.js';
+import type { TicketCard } from '../../src/notify/channel.js';
+import type { CallbackCodec } from './ui/callback-data.js';
+import { renderCard } from './ui/card.js';
+import { cardKeyboard } from './ui/card-keyboard.js';
+import type { Html } from './ui/html.js';
+import { translator, type Translator } from './ui/translator.js';
+
+export interface CardMessage {
+  text: Html;
+  keyboard: InlineKeyboard;
+}
+
+/**
+ * Renders ticket cards (text and buttons) for one chat. The notifier hands in a TicketCard;
+ * commands such as /ticket build the same card from the ticket, so both look alike.
+ */
+export function createCardRenderer(deps: { models: Models; i18n: I18n; codec: CallbackCodec; orgLocale: string; timeZone: string }) {
+  const { models, i18n, codec } = deps;
+
+  async function departmentNames(locale: string): Promise<Map<string, { name: string; categories: Map<string, string> }>> {
+    const departments = await models.Department.find({}).lean();
+    return new Map(
+      departments.map((department) => [
+        department.key,
+        {
+          name: pickLocalized(department.name, locale) || department.key,
+          categories: new Map(department.categories.map((category) => [category.key, pickLocalized(category.name, locale) || category.key])),
+        },
+      ]),
+    );
+  }
+
+  return {
+    async render(card: TicketCard, chatId: number | string): Promise<CardMessage> {
+      const tr: Translator = translator(i18n, card.locale);
+      const names = await departmentNames(tr.locale);
+      const { ticket } = card;
+      const text = renderCard(tr, card, {
+        categoryName: ticket.category ? (names.get(ticket.department)?.categories.get(ticket.category) ?? ticket.category) : null,
+        departmentName: (key) => names.get(key)?.name ?? key,
+        timeZone: deps.timeZone,
+      });
+      return { text, keyboard: cardKeyboard(tr, codec, chatId, ticket) };
+    },
+
+    /** The card of a ticket as it is now, for chats that ask for it (/ticket, /next, /mine). */
+    async cardOf(ticket: Ticket): Promise<TicketCard> {
+      const [lastEvent, earlier, department] = await Promise.all([
+        models.JournalEvent.findOne({ ticketId: ticket._id }).sort({ seq: -1 }).lean<JournalEvent>(),
+        models.Ticket.countDocuments({ requesterId: ticket.requesterId, number: trusted({ $lt: ticket.number }) }),
+        models.Department.findOne({ key: ticket.department }).lean(),
+      ]);
+      if (!lastEvent) throw new Error(`ticket #${ticket.number} has no journal`);
+      return {
+        ticket,
+        lastEvent,
+        requesterTicketCount: earlier,
+        departmentName: pickLocalized(department?.name, deps.orgLocale) || ticket.department,
+        locale: deps.orgLocale,
+      };
+    },
+
+    departmentNames,
+  };
+}
+
+export type CardRenderer = ReturnType<typeof createCardRenderer>;

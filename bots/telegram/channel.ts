@@ -1,0 +1,139 @@
+import { InputFile, type Api } from 'grammy';
+import type { FileStore } from '../../src/db/files.js';
+import type { Models } from '../../src/db/models/index.js';
+import type { I18n } from '../../src/i18n/translate.js';
+import type { Logger } from '../../src/logger.js';
+import { moveChat } from '../../src/notify/bind-chat.js';
+import { ChannelError, type ChatChannel, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { findPersonByIdentity } from '../../src/people/directory.js';
+import type { CardRenderer } from './card-renderer.js';
+import type { Redact } from './runtime/redact.js';
+import { htmlMode, sendHtml } from './runtime/send.js';
+import { isMessageGone, isNotModified, migratedTo, toChannelError } from './runtime/telegram-errors.js';
+import type { MessageLinks } from './store/message-links.js';
+import type { UserLanguages } from './store/user-languages.js';
+import { ratingKeyboard } from './ui/rating-keyboard.js';
+import type { CallbackCodec } from './ui/callback-data.js';
+import { renderNotice } from './ui/notice.js';
+import { translator } from './ui/translator.js';
+
+export interface TelegramChannelDeps {
+  api: Api;
+  models: Models;
+  i18n: I18n;
+  files: FileStore;
+  cards: CardRenderer;
+  codec: CallbackCodec;
+  links: MessageLinks;
+  languages: UserLanguages;
+  logger: Logger;
+  redact: Redact;
+}
+
+/** Files relayed with a reply; more are counted in the text, not sent. */
+const MAX_RELAYED_FILES = 10;
+
+/**
+ * The core's ChatChannel on Telegram: cards in department groups (HTML, inline buttons,
+ * edited in place) and personal notices. Failures become ChannelErrors that say whether a
+ * retry can help; a group upgraded to a supergroup is followed to its new id.
+ */
+export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
+  const { api, models, cards, logger, redact } = deps;
+
+  async function followMove(from: string, to: string): Promise<void> {
+    logger.info({ from, to }, 'telegram group became a supergroup: bindings and cards moved');
+    await moveChat(models, 'telegram', from, to);
+  }
+
+  async function send(chatId: string, card: TicketCard): Promise<string> {
+    const { text, keyboard } = await cards.render(card, chatId);
+    const message = await api.sendMessage(chatId, text.value, { ...htmlMode, reply_markup: keyboard });
+    return String(message.message_id);
+  }
+
+  async function rememberCard(chatId: string, messageId: string, card: TicketCard): Promise<void> {
+    const { ticket } = card;
+    await models.CardMessage.updateOne(
+      { ticketId: ticket._id, platform: 'telegram', chatId },
+      { $set: { messageId, version: ticket.version, ticketNumber: ticket.number } },
+      { upsert: true },
+    );
+  }
+
+  async function edit(chatId: string, messageId: string, card: TicketCard): Promise<void> {
+    const { text, keyboard } = await cards.render(card, chatId);
+    try {
+      await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, reply_markup: keyboard });
+    } catch (error) {
+      if (isNotModified(error)) return;
+      if (!isMessageGone(error)) throw error;
+      // Someone deleted the card: post it again so the group keeps showing the ticket.
+      await rememberCard(chatId, await send(chatId, card), card);
+    }
+  }
+
+  async function direct(userId: string, notice: DirectNotice): Promise<void> {
+    const person = await findPersonByIdentity(models, 'telegram', userId);
+    const locale = person?.locale ?? (await deps.languages.of(userId)) ?? notice.locale;
+    const tr = translator(deps.i18n, locale);
+    const names = await cards.departmentNames(tr.locale);
+    const rendered = renderNotice(tr, notice, (key) => names.get(key)?.name ?? key);
+    if (!rendered) return;
+    const { ticket, event } = notice;
+    const keyboard = rendered.rating ? ratingKeyboard(deps.codec, userId, ticket.number) : undefined;
+    const sent = await sendHtml(api, userId, rendered.blocks, keyboard ? { keyboard } : {});
+    for (const message of sent) await deps.links.remember(userId, message.message_id, { kind: 'ticket', ticket: ticket.number });
+    for (const file of event.attachments.slice(0, MAX_RELAYED_FILES)) {
+      const message = await api.sendDocument(userId, new InputFile(() => deps.files.open(file.fileId), file.name), {
+        caption: `#${ticket.number}`,
+      });
+      await deps.links.remember(userId, message.message_id, { kind: 'ticket', ticket: ticket.number });
+    }
+  }
+
+  return {
+    platform: 'telegram',
+
+    async postCard(chatId, card) {
+      try {
+        return { messageId: await send(chatId, card) };
+      } catch (error) {
+        const to = migratedTo(error);
+        if (!to) throw toChannelError(error, redact);
+        // Posted where the group lives now and recorded there; the error tells the caller
+        // not to record the old id (which would make the next change post a second card).
+        try {
+          await followMove(chatId, to);
+          await rememberCard(to, await send(to, card), card);
+        } catch (retryError) {
+          throw toChannelError(retryError, redact);
+        }
+        throw new ChannelError(`telegram chat ${chatId} moved to ${to}; card posted there`, { retryable: false, movedTo: to });
+      }
+    },
+
+    async updateCard(chatId, messageId, card) {
+      try {
+        await edit(chatId, messageId, card);
+      } catch (error) {
+        const to = migratedTo(error);
+        if (!to) throw toChannelError(error, redact);
+        try {
+          await followMove(chatId, to);
+          await edit(to, messageId, card);
+        } catch (retryError) {
+          throw toChannelError(retryError, redact);
+        }
+      }
+    },
+
+    async sendDirect(userId, notice) {
+      try {
+        await direct(userId, notice);
+      } catch (error) {
+        throw toChannelError(error, redact);
+      }
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { BotContext } from '../context.js';
+import { hasRole } from '../../../src/people/policy.js';
+
+/** The commands this person can use here, as one text. */
+export function helpText(ctx: BotContext): string {
+  const group = ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+  if (group) return ctx.t('tg.help.group');
+  const staff = ctx.actor && hasRole(ctx.actor, 'agent');
+  return staff ? `${ctx.t('tg.help.requester')}\n\n${ctx.t('tg.help.agent')}` : ctx.t('tg.help.requester');
+}

@@ -1,0 +1,62 @@
+import { Composer } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { StoredFile } from '../../../src/db/files.js';
+import type { BotContext } from '../context.js';
+import { replyParameters, requireActor } from '../runtime/guards.js';
+import type { BotServices } from '../services.js';
+import type { MessageLink } from '../store/message-links.js';
+
+/**
+ * Answers given by replying to a bot message. In a private chat, a reply to anything the
+ * bot said about ticket #N (notice, history, confirmation) is a public comment on #N, with
+ * its file; a reply to a Reply/Note prompt (groups too) is the agent's answer or note; a
+ * reply to the rating prompt is the rating's comment.
+ */
+export function repliesFeature(services: BotServices): Composer<BotContext> {
+  const { tickets, links, downloader } = services;
+  const composer = new Composer<BotContext>();
+
+  async function linkOf(ctx: BotContext, replied: Message): Promise<MessageLink | null> {
+    const stored = await links.find(ctx.chat!.id, replied.message_id);
+    if (stored) return stored;
+    // A bot message we did not record (sent just before a crash) still names its ticket.
+    if (ctx.chat?.type !== 'private') return null;
+    const number = /#(\d{1,12})\b/.exec(replied.text ?? replied.caption ?? '')?.[1];
+    return number ? { kind: 'ticket', ticket: Number(number) } : null;
+  }
+
+  composer
+    .on('message')
+    .filter((ctx) => ctx.message.reply_to_message?.from?.id === ctx.me.id && !ctx.message.text?.startsWith('/'))
+    .use(async (ctx, next) => {
+      const link = await linkOf(ctx, ctx.message.reply_to_message!);
+      if (!link) return next();
+      const actor = requireActor(ctx);
+      const text = (ctx.message.text ?? ctx.message.caption ?? '').trim();
+      let confirmation: string;
+      if (link.kind === 'rating') {
+        await tickets.rate(actor, link.ticket, { score: link.score, comment: text }, 'telegram');
+        confirmation = ctx.t('tg.rating.comment_saved', { number: link.ticket });
+      } else {
+        const ref = downloader.refOf(ctx.message);
+        const attachments: StoredFile[] = ref ? [await downloader.store(ref)] : [];
+        try {
+          if (link.kind === 'note') {
+            await tickets.note(actor, link.ticket, { text, attachments }, 'telegram');
+            confirmation = ctx.t('tg.note.added', { number: link.ticket });
+          } else {
+            const { ticket } = await tickets.reply(actor, link.ticket, { text, attachments }, 'telegram');
+            confirmation = ctx.t(ticket.requesterId.equals(actor.id) ? 'tg.reply.added' : 'tg.reply.sent', { number: link.ticket });
+          }
+        } catch (error) {
+          // The comment was refused: its file must not stay behind, unreferenced.
+          for (const file of attachments) await services.files.discard(file.fileId);
+          throw error;
+        }
+      }
+      const sent = await ctx.reply(confirmation, replyParameters(ctx));
+      if (ctx.chat.type === 'private') await links.remember(ctx.chat.id, sent.message_id, { kind: 'ticket', ticket: link.ticket });
+    });
+
+  return composer;
+}

@@ -1,0 +1,199 @@
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { Bot, session } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import { systemClock } from '../../src/clock.js';
+import type { ChatChannel } from '../../src/notify/channel.js';
+import { createCardRenderer } from './card-renderer.js';
+import { createTelegramChannel } from './channel.js';
+import type { BotContext, SessionData } from './context.js';
+import { defaultLimits, type TelegramBotDeps } from './deps.js';
+import { agentCommandsFeature } from './features/agent-commands.js';
+import { bindFeature } from './features/bind.js';
+import { cardActionsFeature } from './features/card-actions.js';
+import { catchAllFeature } from './features/catch-all.js';
+import { chatMigrationFeature } from './features/chat-migration.js';
+import { langFeature } from './features/lang.js';
+import { myTicketsFeature } from './features/my-tickets.js';
+import { newTicketFeature } from './features/new-ticket/dialog.js';
+import { newTicketInput } from './features/new-ticket/input.js';
+import { ratingFeature } from './features/rating.js';
+import { repliesFeature } from './features/replies.js';
+import { startFeature } from './features/start.js';
+import { ticketViews } from './features/ticket-views.js';
+import { answerEveryCallback } from './runtime/answer-callbacks.js';
+import { createDownloader } from './runtime/attachments.js';
+import { decodeButtons } from './runtime/buttons.js';
+import { setCommandMenu } from './runtime/commands-menu.js';
+import { dedupeUpdates, UPDATE_ID_RETENTION_MS } from './runtime/dedupe.js';
+import { errorBoundary } from './runtime/error-boundary.js';
+import { identify } from './runtime/identify.js';
+import { inFlight } from './runtime/in-flight.js';
+import { createOptional } from './runtime/non-essential.js';
+import { createRedact, describeError, sanitizedError } from './runtime/redact.js';
+import { retryTransformer } from './runtime/retry.js';
+import { throttleTransformer } from './runtime/throttle.js';
+import { webhookRoute } from './runtime/webhook-route.js';
+import type { BotServices } from './services.js';
+import { kvScope } from './store/kv.js';
+import { messageLinks } from './store/message-links.js';
+import { sessionStorage } from './store/session-storage.js';
+import { userLanguages } from './store/user-languages.js';
+import { createCallbackCodec } from './ui/callback-data.js';
+
+export type { TelegramBotDeps } from './deps.js';
+
+export interface TelegramBot {
+  bot: Bot<BotContext>;
+  /** Register with the core's ChannelRegistry: cards and notices go out through it. */
+  channel: ChatChannel;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Webhook mode only: registers POST /telegram/webhook on the app. */
+  webhookRoute?: (app: FastifyInstance) => Promise<void>;
+}
+
+const DEFAULT_API_ROOT = 'https://api.telegram.org';
+const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const;
+const STOP_GRACE_MS = 10_000;
+const PRUNE_EVERY_MS = 6 * 3600 * 1000;
+
+/**
+ * Builds the Telegram bot: requester dialogs in private chats, ticket cards in department
+ * groups, agents' commands, and the ChatChannel the core delivers through. Nothing connects
+ * until start(); the token appears in no log line.
+ */
+export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
+  const { models, logger, telegram } = deps;
+  const limits = { ...defaultLimits, ...deps.limits };
+  const apiRoot = (telegram.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
+  const redact = createRedact(telegram.token);
+  const optional = createOptional(logger, redact);
+
+  const bot = new Bot<BotContext>(telegram.token, { client: { apiRoot } });
+  // Throttle first, retry around it: each retry waits for a free slot again.
+  bot.api.config.use(throttleTransformer({ globalPerSecond: limits.globalPerSecond, groupPerMinute: limits.groupPerMinute }));
+  bot.api.config.use(retryTransformer({ attempts: limits.retryAttempts, baseDelayMs: limits.retryBaseDelayMs }));
+
+  const codec = createCallbackCodec(telegram.token);
+  const links = messageLinks(models);
+  const languages = userLanguages(models);
+  const org = { ...deps.org, timezone: deps.org.timezone ?? 'UTC' };
+  const cards = createCardRenderer({ models, i18n: deps.i18n, codec, orgLocale: org.locale, timeZone: org.timezone });
+  const downloader = createDownloader({ api: bot.api, token: telegram.token, apiRoot, files: deps.files, redact });
+  const services: BotServices = { ...deps, api: bot.api, org, codec, links, cards, downloader, redact, optional };
+  const channel = createTelegramChannel({ ...services, languages });
+  const views = ticketViews(services);
+  const tracker = inFlight();
+  const clock = deps.clock ?? systemClock;
+
+  bot.use(tracker.middleware);
+  bot.use(dedupeUpdates(models, logger));
+  // One chat's updates in order (its session is read and written per update), chats in parallel.
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  bot.use(
+    session<SessionData, BotContext>({
+      initial: () => ({}),
+      storage: sessionStorage(models),
+      // Dialogs happen in private chats only; groups have no session.
+      getSessionKey: (ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined),
+    }),
+  );
+  bot.use(identify({ models, i18n: deps.i18n, languages }));
+  bot.use(answerEveryCallback(logger, redact));
+  bot.use(errorBoundary(logger, redact));
+  bot.use(decodeButtons(codec));
+
+  // Features, in the order they get a chance at an update; the catch-all is last.
+  bot.use(chatMigrationFeature(services));
+  bot.use(startFeature(services));
+  bot.use(langFeature(services));
+  bot.use(newTicketFeature(services));
+  bot.use(myTicketsFeature(services, views));
+  bot.use(agentCommandsFeature(services, views));
+  bot.use(bindFeature(services));
+  bot.use(cardActionsFeature(services, views));
+  bot.use(ratingFeature(services));
+  bot.use(repliesFeature(services));
+  bot.use(newTicketInput(services));
+  bot.use(catchAllFeature(services));
+
+  bot.catch((error) => {
+    logger.error({ err: describeError(error.error, redact), update: error.ctx.update.update_id }, 'telegram update failed');
+  });
+
+  let runner: RunnerHandle | null = null;
+  let accepting = false;
+  const handled = new Set<Promise<void>>();
+
+  let pruning: NodeJS.Timeout | null = null;
+  async function pruneUpdateIds(): Promise<void> {
+    const pruned = await kvScope(models, 'tg-update').pruneBefore(new Date(clock().getTime() - UPDATE_ID_RETENTION_MS));
+    if (pruned) logger.debug({ pruned }, 'old telegram update ids pruned');
+  }
+
+  /** getMe, housekeeping, then updates start flowing: by webhook or by long polling. */
+  async function begin(): Promise<void> {
+    // Not bot.init(): it retries a network failure forever, and start() must end, with an error if need be.
+    if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
+    await pruneUpdateIds();
+    pruning = setInterval(() => {
+      pruneUpdateIds().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'pruning telegram update ids failed'));
+    }, PRUNE_EVERY_MS);
+    pruning.unref();
+    void setCommandMenu(bot.api, deps.i18n, optional);
+    if (telegram.mode === 'webhook') {
+      await bot.api.setWebhook(telegram.webhookUrl, { secret_token: telegram.secret, allowed_updates: [...allowedUpdates] });
+      accepting = true;
+      logger.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram bot started');
+      return;
+    }
+    // A webhook left from an earlier run would make getUpdates fail with 409.
+    await bot.api.deleteWebhook();
+    runner = run(bot, {
+      runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: 30 }, silent: true, retryInterval: 'exponential', maxRetryTime: 24 * 3600 * 1000 },
+    });
+    void runner.task()?.catch((error: unknown) => logger.error({ err: describeError(error, redact) }, 'telegram polling stopped'));
+    logger.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram bot started');
+  }
+
+  function handleInBackground(update: Update): void {
+    const task = bot
+      .handleUpdate(update)
+      .catch((error: unknown) => logger.error({ err: describeError(error, redact) }, 'telegram webhook update failed'))
+      .finally(() => handled.delete(task));
+    handled.add(task);
+  }
+
+  const result: TelegramBot = {
+    bot,
+    channel,
+    async start() {
+      try {
+        await begin();
+      } catch (error) {
+        throw sanitizedError(error, redact, 'telegram bot failed to start');
+      }
+    },
+    async stop() {
+      accepting = false;
+      if (pruning) clearInterval(pruning);
+      if (runner?.isRunning()) await runner.stop();
+      runner = null;
+      await Promise.all([...handled]);
+      await tracker.idle(STOP_GRACE_MS);
+      logger.info('telegram bot stopped');
+    },
+  };
+  if (telegram.mode === 'webhook') {
+    result.webhookRoute = webhookRoute({
+      secret: telegram.secret,
+      accept: (update) => {
+        if (!accepting) return false;
+        handleInBackground(update);
+        return true;
+      },
+    });
+  }
+  return result;
+}

@@ -1,0 +1,24 @@
+import type { Api } from 'grammy';
+import type { LanguageCode } from 'grammy/types';
+import type { I18n } from '../../../src/i18n/translate.js';
+import type { Optional } from './non-essential.js';
+
+const privateCommands = ['new', 'my', 'cancel', 'next', 'mine', 'find', 'ticket', 'lang', 'start'];
+const groupCommands = ['next', 'mine', 'find', 'ticket', 'bind', 'lang'];
+
+/**
+ * The "/" menu of Telegram clients, per language and per kind of chat. A convenience only:
+ * a failure is logged and the bot runs on.
+ */
+export async function setCommandMenu(api: Api, i18n: I18n, optional: Optional): Promise<void> {
+  const menus = [
+    { scope: { type: 'all_private_chats' } as const, names: privateCommands },
+    { scope: { type: 'all_group_chats' } as const, names: groupCommands },
+  ];
+  for (const locale of [null, ...i18n.locales]) {
+    for (const { scope, names } of menus) {
+      const commands = names.map((command) => ({ command, description: i18n.translate(locale ?? i18n.defaultLocale, `tg.command.${command}`) }));
+      await optional('setting the command menu', api.setMyCommands(commands, { scope, ...(locale ? { language_code: locale as LanguageCode } : {}) }));
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Update } from 'grammy/types';
+
+export const WEBHOOK_PATH = '/telegram/webhook';
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+function sameSecret(given: unknown, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * POST /telegram/webhook. Only Telegram knows the secret it sends in its header; anything
+ * else gets 401. The update is handed over and acknowledged at once: Telegram re-sends an
+ * update whose answer is slow, so the work never happens inside the request.
+ */
+export function webhookRoute(options: { secret: string; accept: (update: Update) => boolean }) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.post(WEBHOOK_PATH, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+      if (!sameSecret(request.headers[SECRET_HEADER], options.secret)) return reply.code(401).send({ error: 'unauthorized' });
+      const update = request.body as Update | null;
+      if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
+        return reply.code(400).send({ error: 'not a telegram update' });
+      }
+      // Not started yet, or stopping: 503 makes Telegram deliver it again later.
+      if (!options.accept(update)) return reply.code(503).send({ error: 'not ready' });
+      return reply.code(200).send({ ok: true });
+    });
+  };
+}

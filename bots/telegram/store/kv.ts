@@ -1,0 +1,43 @@
+import { trusted } from '../../../src/db/connection.js';
+import { isDuplicateKey } from '../../../src/db/duplicate-key.js';
+import type { Models } from '../../../src/db/models/index.js';
+
+/** One scope of the KvEntry collection: small state that must survive a restart. */
+export interface KvScope<T> {
+  get(key: string): Promise<T | undefined>;
+  set(key: string, value: T): Promise<void>;
+  /** Inserts only if absent; false when the key already exists (the unique index decides). */
+  insertNew(key: string, value: T): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /** Removes entries last written before `date`. */
+  pruneBefore(date: Date): Promise<number>;
+}
+
+export function kvScope<T>(models: Models, scope: string): KvScope<T> {
+  const { KvEntry } = models;
+  return {
+    async get(key) {
+      const entry = await KvEntry.findOne({ scope, key }).lean();
+      return (entry?.value as T | undefined) ?? undefined;
+    },
+    async set(key, value) {
+      await KvEntry.updateOne({ scope, key }, { $set: { value } }, { upsert: true });
+    },
+    async insertNew(key, value) {
+      try {
+        await KvEntry.create({ scope, key, value });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    async delete(key) {
+      await KvEntry.deleteOne({ scope, key });
+    },
+    async pruneBefore(date) {
+      const result = await KvEntry.deleteMany({ scope, updatedAt: trusted({ $lt: date }) });
+      return result.deletedCount;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { JournalEvent } from '../../../src/db/models/journal-event.js';
+import { html, type Html } from './html.js';
+import type { Translator } from './translator.js';
+
+/** Localized department names by key, for events that mention a department. */
+export type DepartmentNames = (key: string) => string;
+
+/** A value of an event's before/after map as text (they are untyped in the journal). */
+export function field(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
+/** One journal event as a short sentence with who did it: "Ivan took the ticket". */
+export function describeEvent(tr: Translator, event: JournalEvent, departmentName: DepartmentNames): Html {
+  const actor = html`<b>${event.actorName}</b>`;
+  const after = event.after ?? {};
+  switch (event.type) {
+    case 'assigned':
+      return tr.html('tg.event.assigned', { actor, assignee: field(after.assigneeName) });
+    case 'transferred':
+      return tr.html('tg.event.transferred', { actor, department: departmentName(field(after.department)) });
+    case 'priority_changed':
+      return tr.html('tg.event.priority_changed', { actor, priority: tr.t(`priority.${field(after.priority)}`) });
+    case 'status_changed':
+      return tr.html('tg.event.status_changed', { actor, status: tr.t(`status.${field(after.status)}`) });
+    case 'rated': {
+      const rating = after.rating as { score?: number } | null | undefined;
+      return tr.html('tg.event.rated', { actor, score: rating?.score ?? '?' });
+    }
+    default:
+      return tr.html(`tg.event.${event.type}`, { actor });
+  }
+}

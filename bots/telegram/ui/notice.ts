@@ -1,0 +1,83 @@
+import type { DirectNotice } from '../../../src/notify/channel.js';
+import { describeEvent, field, type DepartmentNames } from './events.js';
+import { html, splitText, truncate, type Html } from './html.js';
+import type { Translator } from './translator.js';
+
+const TITLE_MAX = 100;
+/** Room left for the header in the first message of a long relayed text. */
+const BODY_CHUNK = 3500;
+
+export interface RenderedNotice {
+  /** In order; the last one carries the buttons. Long texts come in several parts. */
+  blocks: Html[];
+  /** The requester may rate: the ticket was just resolved (or closed without a rating). */
+  rating: boolean;
+}
+
+function headerKey(notice: DirectNotice): string | null {
+  const { event, audience } = notice;
+  const status = field(event.after?.status);
+  if (audience === 'requester') {
+    switch (event.type) {
+      case 'opened':
+      case 'taken':
+      case 'assigned':
+      case 'replied':
+        return `tg.notice.requester.${event.type}`;
+      case 'status_changed':
+        if (status === 'waiting' || status === 'resolved' || status === 'closed') return `tg.notice.requester.${status}`;
+        return 'tg.notice.requester.reopened';
+      default:
+        return null;
+    }
+  }
+  if (audience === 'assignee') {
+    switch (event.type) {
+      case 'replied':
+      case 'noted':
+      case 'assigned':
+      case 'rated':
+        return `tg.notice.assignee.${event.type}`;
+      case 'status_changed':
+        return 'tg.notice.assignee.status';
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * A personal message about a ticket event, in the recipient's language. Requesters never get
+ * internal notes (the core does not send them; this refuses them again). Every notice says
+ * how to answer: reply to it.
+ */
+export function renderNotice(tr: Translator, notice: DirectNotice, departmentName: DepartmentNames): RenderedNotice | null {
+  const { ticket, event, audience } = notice;
+  if (event.internal && audience === 'requester') return null;
+  const params = {
+    number: ticket.number,
+    title: truncate(ticket.title, TITLE_MAX),
+    actor: event.actorName,
+    assignee: ticket.assigneeName ?? '',
+    status: tr.t(`status.${ticket.status}`),
+    score: ticket.rating?.score ?? '',
+  };
+  const key = headerKey(notice);
+  const header = key
+    ? tr.html(key, params)
+    : html`👁 #${ticket.number} «${params.title}»: ${describeEvent(tr, event, departmentName)}`;
+  const bodyText = event.type === 'opened' ? null : event.text;
+  const chunks = bodyText ? splitText(bodyText, BODY_CHUNK) : [];
+  const blocks: Html[] = chunks.length
+    ? chunks.map((chunk, index) => (index === 0 ? html`${header}\n<blockquote>${chunk}</blockquote>` : html`<blockquote>${chunk}</blockquote>`))
+    : [header];
+  if (event.attachments?.length) blocks.push(tr.html('tg.notice.attachments', { count: event.attachments.length }));
+  const closed = ticket.status === 'closed';
+  blocks.push(tr.html(closed ? 'tg.notice.closed_hint' : 'tg.notice.reply_hint', { number: ticket.number }));
+  const rating =
+    audience === 'requester' &&
+    event.type === 'status_changed' &&
+    (ticket.status === 'resolved' || (closed && !ticket.rating));
+  return { blocks, rating };
+}

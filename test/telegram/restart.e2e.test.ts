@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const db = useTestDatabase('tg_restart');
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness(db);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('telegram: restarts and repeated updates', () => {
+  it('continues /new after a restart in the middle of the dialog, with the file sent before it', async () => {
+    const { api, people } = h;
+    const chat = people.rita.user.id;
+    api.sendText(people.rita.user, null, '/new');
+    await api.pressButton(people.rita.user, await api.waitForBotMessage(chat, 'Which department'), 'HR');
+    // HR has no categories: straight to the description.
+    await api.waitForBotMessage(chat, 'Describe the problem');
+    await h.restart();
+
+    api.sendText(people.rita.user, null, 'Vacation days are wrong\nThe portal shows 3 instead of 21.');
+    await api.waitForBotMessage(chat, 'Add photos or documents');
+    api.sendDocument(people.rita.user, null, { name: 'portal.png', data: Buffer.alloc(5000, 1), mimeType: 'image/png' });
+    const added = await api.waitForBotMessage(chat, 'portal.png');
+    const session = await h.models.KvEntry.findOne({ scope: 'tg-session', key: String(chat) }).lean();
+    expect(session?.value).toMatchObject({ dialog: { kind: 'new', step: 'files', department: 'hr', files: [{ name: 'portal.png' }] } });
+
+    await h.restart();
+    // The button of the message sent before the restart still works.
+    await api.pressButton(people.rita.user, added, 'Done');
+    const summary = await api.waitForBotMessage(chat, 'Check your ticket');
+    expect(summary.text).toContain('Vacation days are wrong');
+    expect(summary.text).toContain('portal.png');
+    await api.pressButton(people.rita.user, summary, 'Confirm');
+    const created = await api.waitForBotMessage(chat, /Ticket #\d+ .* is open/);
+    const number = Number(/#(\d+)/.exec(created.text!)![1]);
+    const ticket = await h.models.Ticket.findOne({ number }).lean();
+    expect(ticket).toMatchObject({ department: 'hr', title: 'Vacation days are wrong' });
+    expect(ticket!.attachments.map((file) => file.name)).toEqual(['portal.png']);
+    await h.cardShowing(h.groups.hr, number, 'Vacation days are wrong');
+  });
+
+  it('/cancel ends the dialog at any step and the draft files go away', async () => {
+    const { api, people } = h;
+    const chat = people.rita.user.id;
+    const start = api.lastMessageId(chat);
+    api.sendText(people.rita.user, null, '/new');
+    await api.pressButton(people.rita.user, await api.waitForBotMessage(chat, 'Which department', { after: start }), 'HR');
+    api.sendText(people.rita.user, null, 'Something to cancel');
+    await api.waitForBotMessage(chat, 'Add photos or documents', { after: start });
+    api.sendDocument(people.rita.user, null, { name: 'draft.txt', data: Buffer.from('draft') });
+    const added = await api.waitForBotMessage(chat, 'draft.txt', { after: start });
+    const mark = api.lastMessageId(chat);
+    api.sendText(people.rita.user, null, '/cancel');
+    await api.waitForBotMessage(chat, 'Cancelled.', { after: mark });
+    expect(await h.db.connection.db!.collection('attachments.files').countDocuments({ filename: 'draft.txt' })).toBe(0);
+    // The old dialog's button is now stale.
+    const stale = await api.pressButton(people.rita.user, added, 'Done');
+    expect(stale).toEqual({ text: 'This step is over. Send /new to start again.', show_alert: true });
+  });
+
+  it('handles an update delivered twice only once', async () => {
+    const { api, people } = h;
+    const ticket = await h.tickets.open(people.rita.actor, { description: 'Dedupe me', department: 'hr', source: 'telegram' }, 'telegram');
+    await h.tickets.reply(people.hanna.actor, ticket.number, { text: 'Which dates?' }, 'telegram');
+    const notice = await api.waitForBotMessage(people.rita.user.id, 'Which dates?');
+    api.sendText(people.rita.user, null, 'From 1 to 14 July', { replyTo: notice.message_id });
+    api.repeatLastUpdate();
+    await api.waitForBotMessage(people.rita.user.id, `Your comment was added to #${ticket.number}`);
+    await h.settle();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const replies = await h.models.JournalEvent.find({ ticketNumber: ticket.number, type: 'replied' }).lean();
+    expect(replies.map((event) => event.text)).toEqual(['Which dates?', 'From 1 to 14 July']);
+    expect(h.log.find('telegram update already processed: skipped').length).toBeGreaterThanOrEqual(1);
+  });
+});
