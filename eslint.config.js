@@ -19,6 +19,25 @@ export default tseslint.config(
     },
   },
   {
+    // The direction of imports (ARCHITECTURE.md): bots depend on the core, never the reverse;
+    // only the composition root (src/main.ts) starts the bots.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/bots/**'], message: 'src/ never imports a bot: bots register a ChatChannel instead.' }] }],
+    },
+  },
+  {
+    // The ticket core knows no transport, no job runner and no delivery.
+    files: ['src/tickets/**/*.ts', 'src/people/**/*.ts', 'src/sla/**/*.ts', 'src/db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/**', '**/jobs/**', '**/notify/**', '**/bots/**'], message: 'the core must not depend on its adapters (ARCHITECTURE.md).' }] },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers of arbitrary shape; typing every one would hide what they check.
     files: ['test/**/*.ts'],
     rules: {

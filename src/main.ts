@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
 import { loadOrgConfig } from './config/load-org-config.js';
@@ -10,9 +11,11 @@ import { buildHttpApp } from './http/build-app.js';
 import { defaultLocalesDir } from './i18n/locales-dir.js';
 import { loadI18n } from './i18n/translate.js';
 import type { Logger } from './logger.js';
+import { createBackgroundJobs } from './jobs/background-jobs.js';
 import { ChannelRegistry } from './notify/channel.js';
-import { createNotifier } from './notify/notifier.js';
-import { createShutdown } from './shutdown.js';
+import { createEventDelivery } from './notify/deliver-event.js';
+import { createShutdown, type Shutdown } from './shutdown.js';
+import { startChat } from './start-chat.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -24,11 +27,22 @@ export const exampleConfigPath = fileURLToPath(
 const JOURNAL_REPAIR_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /**
- * The composition root: config -> database -> services -> http -> channels. Owns shutdown:
- * stop intake (HTTP, bots), let deliveries finish, close the database, stop an embedded server.
+ * The composition root: config -> database -> services -> jobs -> http -> bots. Owns
+ * shutdown, which undoes the start in reverse: stop intake (bots, HTTP), let running jobs
+ * finish, close the database, stop an embedded server.
  */
 export async function startHelpdesk(env: Env, logger: Logger, clock: Clock = systemClock) {
   const shutdown = createShutdown(logger);
+  try {
+    return await startParts(env, logger, clock, shutdown);
+  } catch (error) {
+    // Undo what did start (an embedded database server above all) before the process exits.
+    await shutdown.shutdown('start failed');
+    throw error;
+  }
+}
+
+async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shutdown) {
   const configPath = env.helpdeskConfig ?? exampleConfigPath;
   if (!env.helpdeskConfig) logger.info({ config: configPath }, 'HELPDESK_CONFIG is not set: using the example org config');
   const org = await loadOrgConfig(configPath);
@@ -47,20 +61,37 @@ export async function startHelpdesk(env: Env, logger: Logger, clock: Clock = sys
   const files = createFileStore(db.connection, env.maxAttachmentBytes);
   const tickets = createTicketService({ models: db.models, clock, logger, timezone: org.timezone });
   const channels = new ChannelRegistry();
-  const notifier = createNotifier({ models: db.models, channels, logger, locale: org.locale });
-  tickets.subscribe((event, ticket) => {
-    void notifier.notify(event, ticket);
-  });
-  shutdown.add('notifications', () => notifier.drain());
+  const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock });
+  const jobs = createBackgroundJobs({ db, delivery, logger, clock });
+  shutdown.add('background jobs', () => jobs.stop());
+  // A change returns once its delivery job is stored: nothing it should announce is lost.
+  tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
 
-  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock });
+  let telegram: TelegramBot | null = null;
+  if (env.telegram) {
+    telegram = createTelegramBot({
+      models: db.models,
+      tickets,
+      files,
+      i18n,
+      logger,
+      clock,
+      org: { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone },
+      telegram: env.telegram,
+    });
+    channels.register(telegram.channel);
+  }
+
+  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, extraRoutes: telegram?.webhookRoute ? [telegram.webhookRoute] : [] });
+  // Every channel is registered: deliveries waiting from the last run can go out now.
+  await jobs.start();
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 
-  logger.info(
-    { telegram: env.telegram ? 'configured' : 'skipped: TELEGRAM_BOT_TOKEN is not set', slack: env.slack ? 'configured' : 'skipped: SLACK_BOT_TOKEN is not set' },
-    'chat channels',
-  );
+  if (telegram) shutdown.add('telegram bot', await startChat('telegram', telegram, logger));
+  else logger.info('telegram: skipped, TELEGRAM_BOT_TOKEN is not set');
+  if (env.slack) logger.warn('slack: credentials are set, but this version has no Slack app yet; skipped');
+  else logger.info('slack: skipped, SLACK_BOT_TOKEN is not set');
   logger.info({ port: env.port }, 'helpdesk started');
-  return { app, db, tickets, shutdown };
+  return { app, db, tickets, jobs, telegram, shutdown };
 }

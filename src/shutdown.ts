@@ -42,3 +42,5 @@ export function createShutdown(logger: Logger) {
     },
   };
 }
+
+export type Shutdown = ReturnType<typeof createShutdown>;

@@ -1,9 +1,9 @@
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, session } from 'grammy';
+import { Bot, GrammyError, session } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import { systemClock } from '../../src/clock.js';
-import type { ChatChannel } from '../../src/notify/channel.js';
+import { ChannelStartError, type ChatChannel } from '../../src/notify/channel.js';
 import { createCardRenderer } from './card-renderer.js';
 import { createTelegramChannel } from './channel.js';
 import type { BotContext, SessionData } from './context.js';
@@ -172,7 +172,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       try {
         await begin();
       } catch (error) {
-        throw sanitizedError(error, redact, 'telegram bot failed to start');
+        // 401/404 from getMe: the token is wrong or revoked; anything else may pass.
+        const refused = error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404);
+        throw new ChannelStartError(sanitizedError(error, redact, 'telegram bot failed to start').message, refused);
       }
     },
     async stop() {

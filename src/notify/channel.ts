@@ -72,3 +72,17 @@ export class ChannelRegistry {
     return [...this.channels.values()];
   }
 }
+
+/**
+ * What a chat platform's start throws: `permanent` when retrying cannot help (the token
+ * was refused), so start-up stops with a clear message instead of retrying forever.
+ */
+export class ChannelStartError extends Error {
+  readonly permanent: boolean;
+
+  constructor(message: string, permanent: boolean) {
+    super(message);
+    this.name = 'ChannelStartError';
+    this.permanent = permanent;
+  }
+}

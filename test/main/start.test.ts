@@ -55,7 +55,7 @@ describe.skipIf(!binary)('npm start with the embedded database', () => {
     const first = await start(dataDir, port);
     expect(first.log()).toContain('HELPDESK_CONFIG is not set: using the example org config');
     expect(first.log()).toContain('embedded database started');
-    expect(first.log()).toContain('skipped: TELEGRAM_BOT_TOKEN is not set');
+    expect(first.log()).toContain('telegram: skipped, TELEGRAM_BOT_TOKEN is not set');
 
     const { stdout } = await promisify(execFile)(tsx, [cli, 'token', 'create', '--person', 'admin@example.com', '--name', 'start-test'], {
       env: childEnv(dataDir, port),

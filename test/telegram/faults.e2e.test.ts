@@ -54,7 +54,7 @@ describe("telegram: Telegram's limits and failures never stop the bot", () => {
     api.blockBot(blocked);
     await h.tickets.take(people.ivan.actor, ticket.number, 'telegram');
     await h.settle();
-    const failures = h.log.find('direct message delivery failed');
+    const failures = h.log.find('notice not delivered: the platform refused it for good');
     expect(failures.some((line) => line.level === 40 && String((line.err as { message?: string }).message).includes('blocked'))).toBe(true);
     // Still answering others.
     const mark = api.lastMessageId(people.rita.user.id);

@@ -3,6 +3,7 @@ import { apiTokenSchema } from './api-token.js';
 import { cardMessageSchema } from './card-message.js';
 import { chatBindingSchema } from './chat-binding.js';
 import { counterSchema } from './counter.js';
+import { deliverySchema } from './delivery.js';
 import { departmentSchema } from './department.js';
 import { identitySchema } from './identity.js';
 import { journalEventSchema, type JournalEvent } from './journal-event.js';
@@ -23,6 +24,7 @@ export function registerModels(connection: Connection) {
     ChatBinding: connection.model('ChatBinding', chatBindingSchema),
     CardMessage: connection.model('CardMessage', cardMessageSchema),
     KvEntry: connection.model('KvEntry', kvEntrySchema),
+    Delivery: connection.model('Delivery', deliverySchema),
   };
 }
 

@@ -12,7 +12,8 @@ import { defaultLocalesDir } from '../../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../../src/i18n/translate.js';
 import { actorFromPerson, type Actor } from '../../../src/people/actor.js';
 import { ChannelRegistry } from '../../../src/notify/channel.js';
-import { createNotifier, type Notifier } from '../../../src/notify/notifier.js';
+import { createBackgroundJobs, type BackgroundJobs } from '../../../src/jobs/background-jobs.js';
+import { createEventDelivery } from '../../../src/notify/deliver-event.js';
 import { createTicketService, type TicketService } from '../../../src/tickets/ticket-service.js';
 import { startBotApiFake, type ChatMessage, type FakeChat, type FakeUser } from './bot-api-fake.js';
 
@@ -67,7 +68,7 @@ export interface HarnessOptions {
 
 /**
  * The whole chain of a real deployment, minus Telegram: a Bot API fake on 127.0.0.1, the real
- * grammY bot in long polling, the ticket service and the notifier on a real database, with a
+ * grammY bot in long polling, the ticket service and the notification outbox (Agenda) on a real database, with a
  * small org: IT (bound to a group, two categories) and HR, a requester, agents, an admin.
  */
 export async function startHarness(db: { current: Database }, options: HarnessOptions = {}) {
@@ -79,8 +80,9 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
   const files: FileStore = createFileStore(connection, options.maxFileBytes ?? 256 * 1024);
   const tickets: TicketService = createTicketService({ models, clock: () => new Date(), logger, timezone: 'Europe/Moscow' });
   const channels = new ChannelRegistry();
-  const notifier: Notifier = createNotifier({ models, channels, logger, locale: options.orgLocale ?? 'en', retry: { baseDelayMs: 20 } });
-  tickets.subscribe((event, ticket) => void notifier.notify(event, ticket));
+  const delivery = createEventDelivery({ models, channels, logger, locale: options.orgLocale ?? 'en', clock: () => new Date() });
+  const jobs: BackgroundJobs = createBackgroundJobs({ db: db.current, delivery, logger, clock: () => new Date(), processEveryMs: 100, deliveryRetry: { baseDelayMs: 20 } });
+  tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
 
   const itGroup = api.createGroup('IT support team');
   const hrGroup = api.createGroup('HR team');
@@ -139,6 +141,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
     app = await buildHttpApp({ db: db.current, tickets, files, i18n, logger, clock: () => new Date(), extraRoutes: [telegram.webhookRoute!] });
     await app.listen({ port: webhookPort, host: '127.0.0.1' });
   }
+  await jobs.start();
   await telegram.start();
 
   return {
@@ -146,7 +149,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
     db: db.current,
     models,
     tickets,
-    notifier,
+    jobs,
     files,
     i18n,
     log,
@@ -163,8 +166,8 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
       channels.register(telegram.channel);
       await telegram.start();
     },
-    /** Waits until every delivery of the notifier is done. */
-    settle: () => notifier.drain(),
+    /** Waits until every delivery of the outbox is done. */
+    settle: () => jobs.settle(),
     /** The card of ticket `number` in a chat, as the chat shows it now. */
     async card(chat: FakeChat, number: number): Promise<ChatMessage> {
       const stored = await models.CardMessage.findOne({ ticketNumber: number, platform: 'telegram', chatId: String(chat.id) }).lean();
@@ -190,7 +193,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
     async close(): Promise<void> {
       await telegram.stop();
       await app?.close();
-      await notifier.drain();
+      await jobs.stop();
       await api.close();
     },
   };

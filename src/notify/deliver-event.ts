@@ -1,0 +1,164 @@
+import { Types } from 'mongoose';
+import type { Clock } from '../clock.js';
+import { trusted } from '../db/connection.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { Models } from '../db/models/index.js';
+import type { JournalEvent } from '../db/models/journal-event.js';
+import { pickLocalized } from '../db/models/localized.js';
+import type { Ticket } from '../db/models/ticket.js';
+import type { Logger } from '../logger.js';
+import { identitiesOf } from '../people/directory.js';
+import { boundChats, type BoundChat } from './bound-chats.js';
+import { ChannelError, type ChannelRegistry, type ChatPlatform, type TicketCard } from './channel.js';
+import { createDeliveryClaims } from './delivery-claims.js';
+import { recipientsOf, type Recipient } from './recipients.js';
+import { serializeByKey } from './serialize-by-key.js';
+
+export interface EventDeliveryOptions {
+  models: Models;
+  channels: ChannelRegistry;
+  logger: Logger;
+  /** Language of group chats (the org's). */
+  locale: string;
+  clock: Clock;
+}
+
+/** What the outbox knows of an event when it is journaled. */
+export interface EventToDeliver {
+  eventId: Types.ObjectId;
+  ticketId: Types.ObjectId;
+  /**
+   * The assignee right after the change: notices go to who was in charge then, even when
+   * the ticket moved on before the delivery ran. Unknown for events found by the start-up sweep.
+   */
+  assigneeId?: Types.ObjectId | null;
+}
+
+/** Some targets of an event could not be reached yet, for a reason that may pass (platform down). */
+export class DeliveryIncomplete extends Error {
+  readonly retryAfterMs: number | null;
+
+  constructor(failures: { target: string; error: unknown }[]) {
+    super(`delivery incomplete for ${failures.map((failure) => failure.target).join(', ')}`);
+    this.name = 'DeliveryIncomplete';
+    const asked = failures.map((failure) => (failure.error instanceof ChannelError ? failure.error.retryAfterMs : null));
+    this.retryAfterMs = asked.reduce<number | null>((max, ms) => (ms != null && (max == null || ms > max) ? ms : max), null);
+  }
+}
+
+/**
+ * Delivers one journal event: every chat showing the ticket gets its card posted or edited
+ * in place (rendered from the ticket as it is now, so a late delivery never shows an old
+ * state), and the people concerned get a personal notice on their platform. Idempotent: a
+ * retry only does what is still owed. Deliveries of one ticket run one after another.
+ */
+export function createEventDelivery(options: EventDeliveryOptions) {
+  const { models, channels, logger } = options;
+  const claims = createDeliveryClaims(models, options.clock);
+  const serial = serializeByKey();
+
+  async function renderCard(ticket: Ticket, fallback: JournalEvent): Promise<TicketCard> {
+    const [department, earlier, latest] = await Promise.all([
+      models.Department.findOne({ key: ticket.department }).lean(),
+      models.Ticket.countDocuments({ requesterId: ticket.requesterId, number: trusted({ $lt: ticket.number }) }),
+      fallback.seq === ticket.version ? fallback : models.JournalEvent.findOne({ ticketId: ticket._id, seq: ticket.version }).lean<JournalEvent>(),
+    ]);
+    return {
+      ticket,
+      lastEvent: latest ?? fallback,
+      requesterTicketCount: earlier,
+      departmentName: pickLocalized(department?.name, options.locale) || ticket.department,
+      locale: options.locale,
+    };
+  }
+
+  async function cardTargets(ticket: Ticket): Promise<BoundChat[]> {
+    const targets = new Map<string, BoundChat>();
+    for (const chat of await boundChats(models, ticket.department)) targets.set(`${chat.platform}:${chat.chatId}`, chat);
+    // Cards already posted elsewhere (before a transfer) keep showing the truth.
+    for (const card of await models.CardMessage.find({ ticketId: ticket._id }).lean()) {
+      targets.set(`${card.platform}:${card.chatId}`, { platform: card.platform, chatId: card.chatId });
+    }
+    return [...targets.values()].filter((chat) => channels.get(chat.platform));
+  }
+
+  async function deliverCard(chat: BoundChat, card: TicketCard): Promise<void> {
+    const channel = channels.get(chat.platform)!;
+    const { ticket } = card;
+    const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
+    const existing = await models.CardMessage.findOne(where).lean();
+    if (existing) {
+      if (existing.version >= ticket.version) return;
+      await channel.updateCard(chat.chatId, existing.messageId, card);
+      await models.CardMessage.updateOne({ _id: existing._id, version: trusted({ $lt: ticket.version }) }, { $set: { version: ticket.version } });
+      return;
+    }
+    await claims.once(`card:${ticket._id.toString()}:${chat.platform}:${chat.chatId}`, async () => {
+      try {
+        const { messageId } = await channel.postCard(chat.chatId, card);
+        await models.CardMessage.create({ ...where, ticketNumber: ticket.number, messageId, version: ticket.version }).catch((error: unknown) => {
+          if (!isDuplicateKey(error)) throw error;
+        });
+      } catch (error) {
+        // The chat moved (a group upgraded to a supergroup); the channel posted the card there.
+        if (error instanceof ChannelError && error.movedTo) return;
+        throw error;
+      }
+    });
+  }
+
+  async function deliverDirect(event: JournalEvent, ticket: Ticket, recipient: Recipient): Promise<void> {
+    const person = await models.Person.findOne({ _id: recipient.personId, active: true }).lean();
+    if (!person) return;
+    const identities = (await identitiesOf(models, person._id)).filter((identity) => channels.get(identity.platform as ChatPlatform));
+    // A requester hears back where they opened the ticket, when that platform is linked.
+    const preferred =
+      identities.find((identity) => recipient.audience === 'requester' && identity.platform === ticket.source) ?? identities[0];
+    if (!preferred) return;
+    const channel = channels.get(preferred.platform as ChatPlatform)!;
+    await claims.once(`direct:${event._id.toString()}:${person._id.toString()}`, () =>
+      channel.sendDirect(preferred.externalId, { ticket, event, locale: person.locale ?? options.locale, audience: recipient.audience }),
+    );
+  }
+
+  async function deliverNow(target: EventToDeliver): Promise<void> {
+    const [event, ticket] = await Promise.all([
+      models.JournalEvent.findById(target.eventId).lean<JournalEvent>(),
+      models.Ticket.findById(target.ticketId).lean<Ticket>(),
+    ]);
+    if (!event || !ticket) {
+      logger.warn({ eventId: target.eventId.toString() }, 'event to deliver not found: nothing sent');
+      return;
+    }
+    const retryable: { target: string; error: unknown }[] = [];
+    const failed = (what: string, to: string) => (error: unknown) => {
+      if (error instanceof ChannelError && !error.retryable) {
+        logger.warn({ err: error, ticket: ticket.number, target: to }, `${what} not delivered: the platform refused it for good`);
+        return;
+      }
+      logger.warn({ err: error, ticket: ticket.number, target: to }, `${what} delivery failed: will retry`);
+      retryable.push({ target: `${what} ${to}`, error });
+    };
+
+    const card = await renderCard(ticket, event);
+    for (const chat of await cardTargets(ticket)) {
+      await deliverCard(chat, card).catch(failed('card', `${chat.platform}:${chat.chatId}`));
+    }
+    const asOfEvent = target.assigneeId === undefined ? ticket : { ...ticket, assigneeId: target.assigneeId };
+    for (const recipient of recipientsOf(event, asOfEvent)) {
+      await deliverDirect(event, ticket, recipient).catch(failed('notice', recipient.personId.toString()));
+    }
+    if (retryable.length) throw new DeliveryIncomplete(retryable);
+  }
+
+  return {
+    /** Delivers what is still owed for the event; throws DeliveryIncomplete when a retry may help. */
+    deliver(target: EventToDeliver): Promise<void> {
+      return serial(target.ticketId.toString(), () => deliverNow(target));
+    },
+    /** Forgets delivery records finished before `date`. */
+    pruneBefore: (date: Date) => claims.pruneBefore(date),
+  };
+}
+
+export type EventDelivery = ReturnType<typeof createEventDelivery>;

@@ -1,0 +1,74 @@
+import type { Clock } from '../clock.js';
+import { trusted } from '../db/connection.js';
+import { isDuplicateKey } from '../db/duplicate-key.js';
+import type { Models } from '../db/models/index.js';
+import { ChannelError } from './channel.js';
+
+/** How long a claimer owns a delivery; a crashed claimer's delivery is retried after it. */
+export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
+
+type ClaimResult = 'claimed' | 'done' | 'busy';
+
+/**
+ * Exactly-once sending as far as a chat platform allows: each delivery has a key, claimed by
+ * inserting it (the unique index decides between two runners of the same job), marked sent
+ * after the platform accepted it. Only a crash between the platform's answer and the mark
+ * can repeat a message, once the lease has run out.
+ */
+export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEFAULT_LEASE_MS) {
+  const { Delivery } = models;
+
+  async function claim(key: string): Promise<ClaimResult> {
+    const now = clock();
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    try {
+      await Delivery.create({ key, state: 'sending', leaseUntil });
+      return 'claimed';
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const existing = await Delivery.findOne({ key }).lean();
+    if (!existing) return 'busy';
+    if (existing.state === 'sent' || existing.state === 'abandoned') return 'done';
+    if (existing.state === 'sending' && existing.leaseUntil && existing.leaseUntil > now) return 'busy';
+    // Failed earlier, or its claimer died: take it over unless another runner just did.
+    const taken = await Delivery.updateOne(
+      { _id: existing._id, state: existing.state, updatedAt: existing.updatedAt },
+      { $set: { state: 'sending', leaseUntil }, $inc: { attempts: 1 } },
+    );
+    return taken.modifiedCount === 1 ? 'claimed' : 'busy';
+  }
+
+  async function settle(key: string, state: 'sent' | 'failed' | 'abandoned', lastError: string | null = null): Promise<void> {
+    await Delivery.updateOne({ key }, { $set: { state, leaseUntil: null, lastError } });
+  }
+
+  return {
+    /**
+     * Sends once per key. A permanent refusal (blocked bot) is recorded and not retried; any
+     * other failure leaves the key to the next attempt. Returns false when it was sent before.
+     */
+    async once(key: string, send: () => Promise<void>): Promise<boolean> {
+      const claimed = await claim(key);
+      if (claimed === 'done') return false;
+      if (claimed === 'busy') throw new ChannelError(`delivery ${key} is being sent by another worker`, { retryable: true });
+      try {
+        await send();
+      } catch (error) {
+        const permanent = error instanceof ChannelError && !error.retryable;
+        await settle(key, permanent ? 'abandoned' : 'failed', error instanceof Error ? error.message : String(error));
+        throw error;
+      }
+      await settle(key, 'sent');
+      return true;
+    },
+
+    /** Forgets finished deliveries last touched before `date` (they only guard retries). */
+    async pruneBefore(date: Date): Promise<number> {
+      const result = await Delivery.deleteMany({ state: trusted({ $in: ['sent', 'abandoned'] as ('sent' | 'abandoned')[] }), updatedAt: trusted({ $lt: date }) });
+      return result.deletedCount;
+    },
+  };
+}
+
+export type DeliveryClaims = ReturnType<typeof createDeliveryClaims>;

@@ -1,0 +1,52 @@
+import { ChannelError, type ChatChannel, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+
+/**
+ * A chat platform that records what the core asked of it, and can be told to fail: the core's
+ * delivery is tested with it; the bots' end-to-end tests cover real platforms over HTTP.
+ */
+export class RecordingChannel implements ChatChannel {
+  readonly platform = 'telegram' as const;
+  /** Every render of every card, by message id (`chatId/n`). */
+  readonly cards = new Map<string, TicketCard[]>();
+  readonly directs: { userId: string; notice: DirectNotice }[] = [];
+  /** Calls still to fail with a retryable error (platform down). */
+  failures = 0;
+  retryAfterMs: number | null = null;
+  /** Users who blocked the bot: a permanent refusal. */
+  readonly blocked = new Set<string>();
+  calls = 0;
+  private nextId = 1;
+
+  private maybeFail(): void {
+    this.calls += 1;
+    if (this.failures <= 0) return;
+    this.failures -= 1;
+    throw new ChannelError('platform down', { retryable: true, retryAfterMs: this.retryAfterMs });
+  }
+
+  async postCard(chatId: string, card: TicketCard) {
+    this.maybeFail();
+    const messageId = `${chatId}/${this.nextId++}`;
+    this.cards.set(messageId, [card]);
+    return { messageId };
+  }
+
+  async updateCard(_chatId: string, messageId: string, card: TicketCard) {
+    this.maybeFail();
+    this.cards.get(messageId)!.push(card);
+  }
+
+  async sendDirect(userId: string, notice: DirectNotice) {
+    this.maybeFail();
+    if (this.blocked.has(userId)) throw new ChannelError('bot was blocked by the user', { retryable: false });
+    this.directs.push({ userId, notice });
+  }
+
+  cardsOf(number: number): [string, TicketCard[]][] {
+    return [...this.cards.entries()].filter(([, renders]) => renders[0]!.ticket.number === number);
+  }
+
+  directsOf(number: number, userId?: string) {
+    return this.directs.filter((d) => d.notice.ticket.number === number && (userId === undefined || d.userId === userId));
+  }
+}
