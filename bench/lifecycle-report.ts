@@ -7,10 +7,8 @@ const COUNT = Number(process.env.BENCH_LIFECYCLES ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 /** Ticket lifecycle throughput: raw driver baseline, ticket service, REST API; one run, one database. */
-export async function runLifecycleBenchmark(db: Database, file: string): Promise<void> {
+export async function runLifecycleBenchmark(db: Database, server: string, file: string): Promise<void> {
   const actors = await seedLifecycleOrg(db);
-  const info = (await db.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdb?: unknown };
-  const server = info.ferretdb ? `FerretDB (reports MongoDB ${info.version})` : `MongoDB ${info.version}`;
   // Warm-up, so connection pools and JIT do not count against the first contestant.
   await rawDriverLifecycles(db, actors, 20, CONCURRENCY);
   await serviceLifecycles(db, actors, 20, CONCURRENCY);

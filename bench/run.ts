@@ -1,23 +1,37 @@
-import { connectDatabase } from '../src/db/connection.js';
+import { connectDatabase, type Database } from '../src/db/connection.js';
 import { openDatabaseServer } from '../src/db/database-server.js';
 import { createLogger } from '../src/logger.js';
+import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
+import { serverDescription } from './support.js';
+
+const FILE = 'BENCHMARKS.md';
 
 /**
- * `npm run bench`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const server = await openDatabaseServer({ mongodbUri: process.env.MONGODB_URI, dataDir: process.env.HELPDESK_DATA_DIR ?? './data', logger });
-  const uri = new URL(server.uri);
-  uri.pathname = `/bench_${Date.now()}`;
-  const db = await connectDatabase(uri.toString());
+  const only = process.argv[2];
+  const benchmarks = [
+    { name: 'lifecycle', run: (db: Database, described: string) => runLifecycleBenchmark(db, described, FILE) },
+    { name: 'telegram', run: (db: Database, described: string) => runBotBenchmark(db, described, FILE) },
+  ].filter((benchmark) => !only || benchmark.name === only);
   try {
-    await runLifecycleBenchmark(db, 'BENCHMARKS.md');
+    for (const benchmark of benchmarks) {
+      const uri = new URL(server.uri);
+      uri.pathname = `/bench_${benchmark.name}_${Date.now()}`;
+      const db = await connectDatabase(uri.toString());
+      try {
+        await benchmark.run(db, await serverDescription(db));
+      } finally {
+        await db.connection.dropDatabase();
+        await db.close();
+      }
+    }
   } finally {
-    await db.connection.dropDatabase();
-    await db.close();
     await server.stop();
   }
 }

@@ -1,3 +1,4 @@
+import type { Database } from '../src/db/connection.js';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import { readFile, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +11,12 @@ export function machineDescription(databaseVersion: string): string {
     `- OS: ${osType()} ${release()}; Node.js ${process.version}`,
     `- Database: ${databaseVersion}`,
   ].join('\n');
+}
+
+/** The database server, as it describes itself (FerretDB reports a MongoDB version too). */
+export async function serverDescription(db: Database): Promise<string> {
+  const info = (await db.connection.db!.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+  return info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion} (reports MongoDB ${info.version})` : `MongoDB ${info.version}`;
 }
 
 export interface Timing {
