@@ -1,4 +1,4 @@
-import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, GrammyError, session } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
@@ -25,7 +25,7 @@ import { answerEveryCallback } from './runtime/answer-callbacks.js';
 import { createDownloader } from './runtime/attachments.js';
 import { decodeButtons } from './runtime/buttons.js';
 import { setCommandMenu } from './runtime/commands-menu.js';
-import { dedupeUpdates, UPDATE_ID_RETENTION_MS } from './runtime/dedupe.js';
+import { CLAIM_SCOPE, dedupeUpdates, UPDATE_ID_RETENTION_MS } from './runtime/dedupe.js';
 import { errorBoundary } from './runtime/error-boundary.js';
 import { identify } from './runtime/identify.js';
 import { inFlight } from './runtime/in-flight.js';
@@ -33,8 +33,10 @@ import { createOptional } from './runtime/non-essential.js';
 import { createRedact, describeError, sanitizedError } from './runtime/redact.js';
 import { retryTransformer } from './runtime/retry.js';
 import { throttleTransformer } from './runtime/throttle.js';
+import { startPolling } from './runtime/polling.js';
 import { webhookRoute } from './runtime/webhook-route.js';
 import type { BotServices } from './services.js';
+import { createInbox, INBOX_SCOPE, type Inbox } from './store/inbox.js';
 import { kvScope } from './store/kv.js';
 import { messageLinks } from './store/message-links.js';
 import { sessionStorage } from './store/session-storage.js';
@@ -57,6 +59,8 @@ const DEFAULT_API_ROOT = 'https://api.telegram.org';
 const allowedUpdates = ['message', 'callback_query', 'my_chat_member'] as const;
 const STOP_GRACE_MS = 10_000;
 const PRUNE_EVERY_MS = 6 * 3600 * 1000;
+/** Telegram keeps an unconfirmed update for a day; older stored ones are not worth handling. */
+const INBOX_RECOVERY_MS = 24 * 3600 * 1000;
 
 /**
  * Builds the Telegram bot: requester dialogs in private chats, ticket cards in department
@@ -124,23 +128,38 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
 
   let runner: RunnerHandle | null = null;
   let accepting = false;
+  let inbox: Inbox | null = null;
   const handled = new Set<Promise<void>>();
 
   let pruning: NodeJS.Timeout | null = null;
   async function pruneUpdateIds(): Promise<void> {
-    const pruned = await kvScope(models, 'tg-update').pruneBefore(new Date(clock().getTime() - UPDATE_ID_RETENTION_MS));
+    const before = new Date(clock().getTime() - UPDATE_ID_RETENTION_MS);
+    let pruned = 0;
+    for (const scope of [CLAIM_SCOPE, INBOX_SCOPE]) pruned += await kvScope(models, scope).pruneBefore(before);
     if (pruned) logger.debug({ pruned }, 'old telegram update ids pruned');
   }
 
-  /** getMe, housekeeping, then updates start flowing: by webhook or by long polling. */
+  /** Handles what a crash left in the inbox: stored, never begun. */
+  async function handleLeftovers(stored: Inbox): Promise<void> {
+    const leftovers = await stored.unhandled(new Date(clock().getTime() - INBOX_RECOVERY_MS));
+    for (const update of leftovers) {
+      await bot.handleUpdate(update).catch((error: unknown) => logger.error({ err: describeError(error, redact) }, 'telegram update failed'));
+    }
+    if (leftovers.length) logger.warn({ updates: leftovers.length }, 'telegram updates received before an unclean stop were handled');
+  }
+
+  /** getMe, housekeeping, leftovers, then updates start flowing: by webhook or by long polling. */
   async function begin(): Promise<void> {
     // Not bot.init(): it retries a network failure forever, and start() must end, with an error if need be.
     if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
+    const stored = createInbox(models, bot.botInfo.id);
     await pruneUpdateIds();
     pruning = setInterval(() => {
       pruneUpdateIds().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'pruning telegram update ids failed'));
     }, PRUNE_EVERY_MS);
     pruning.unref();
+    await handleLeftovers(stored);
+    inbox = stored;
     void setCommandMenu(bot.api, deps.i18n, optional);
     if (telegram.mode === 'webhook') {
       await bot.api.setWebhook(telegram.webhookUrl, { secret_token: telegram.secret, allowed_updates: [...allowedUpdates] });
@@ -150,9 +169,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     }
     // A webhook left from an earlier run would make getUpdates fail with 409.
     await bot.api.deleteWebhook();
-    runner = run(bot, {
-      runner: { fetch: { allowed_updates: [...allowedUpdates], timeout: 30 }, silent: true, retryInterval: 'exponential', maxRetryTime: 24 * 3600 * 1000 },
-    });
+    runner = startPolling(bot, stored, { allowedUpdates, logger, redact });
     void runner.task()?.catch((error: unknown) => logger.error({ err: describeError(error, redact) }, 'telegram polling stopped'));
     logger.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram bot started');
   }
@@ -179,6 +196,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     },
     async stop() {
       accepting = false;
+      inbox = null;
       if (pruning) clearInterval(pruning);
       if (runner?.isRunning()) await runner.stop();
       runner = null;
@@ -190,9 +208,11 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   if (telegram.mode === 'webhook') {
     result.webhookRoute = webhookRoute({
       secret: telegram.secret,
-      accept: (update) => {
-        if (!accepting) return false;
-        handleInBackground(update);
+      accept: async (update) => {
+        if (!accepting || !inbox) return false;
+        const fresh = await inbox.store([update]);
+        if (fresh.length === 0) logger.info({ updateId: update.update_id }, 'telegram sent updates again that were already received: dropped');
+        for (const stored of fresh) handleInBackground(stored);
         return true;
       },
     });

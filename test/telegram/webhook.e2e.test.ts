@@ -60,6 +60,8 @@ describe('telegram: webhook mode on the fastify server', () => {
     const first = await post(update, WEBHOOK_SECRET);
     expect(first.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(1000);
+    // Acknowledged only once stored: a crash from here on loses nothing.
+    expect(await h.models.KvEntry.exists({ scope: 'tg-inbox', key: `${api.botId}:900001` })).toBeTruthy();
     const again = await post(update, WEBHOOK_SECRET);
     expect(again.status).toBe(200);
     await api.waitForBotMessage(chat, 'Your tickets', { after: mark, timeoutMs: 8000 });

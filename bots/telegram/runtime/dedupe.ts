@@ -10,15 +10,22 @@ import { kvScope } from '../store/kv.js';
  * update repeated could open a second ticket.
  */
 export function dedupeUpdates(models: Models, logger: Logger): MiddlewareFn<Context> {
-  const seen = kvScope<{ at: string }>(models, 'tg-update');
+  const seen = kvScope<{ at: string }>(models, CLAIM_SCOPE);
   return async (ctx, next) => {
-    const key = `${ctx.me.id}:${ctx.update.update_id}`;
+    const key = updateKey(ctx.me.id, ctx.update.update_id);
     if (!(await seen.insertNew(key, { at: new Date().toISOString() }))) {
       logger.info({ updateId: ctx.update.update_id }, 'telegram update already processed: skipped');
       return;
     }
     await next();
   };
+}
+
+/** Where update ids are claimed as their handling begins. */
+export const CLAIM_SCOPE = 'tg-update';
+
+export function updateKey(botId: number, updateId: number): string {
+  return `${botId}:${updateId}`;
 }
 
 /** Update ids are kept long enough for every re-delivery Telegram makes (it keeps updates 24 hours). */

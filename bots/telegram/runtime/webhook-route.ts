@@ -14,10 +14,11 @@ function sameSecret(given: unknown, secret: string): boolean {
 
 /**
  * POST /telegram/webhook. Only Telegram knows the secret it sends in its header; anything
- * else gets 401. The update is handed over and acknowledged at once: Telegram re-sends an
- * update whose answer is slow, so the work never happens inside the request.
+ * else gets 401. The update is stored and acknowledged at once: Telegram re-sends an update
+ * whose answer is slow, so the work never happens inside the request. `accept` resolves
+ * false when the bot is not taking updates, and rejects when they cannot be stored.
  */
-export function webhookRoute(options: { secret: string; accept: (update: Update) => boolean }) {
+export function webhookRoute(options: { secret: string; accept: (update: Update) => Promise<boolean> }) {
   return async (app: FastifyInstance): Promise<void> => {
     app.post(WEBHOOK_PATH, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
       if (!sameSecret(request.headers[SECRET_HEADER], options.secret)) return reply.code(401).send({ error: 'unauthorized' });
@@ -25,8 +26,9 @@ export function webhookRoute(options: { secret: string; accept: (update: Update)
       if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
         return reply.code(400).send({ error: 'not a telegram update' });
       }
-      // Not started yet, or stopping: 503 makes Telegram deliver it again later.
-      if (!options.accept(update)) return reply.code(503).send({ error: 'not ready' });
+      // Not started yet, stopping, or the database is down: 503 makes Telegram deliver it again later.
+      const accepted = await options.accept(update).catch(() => false);
+      if (!accepted) return reply.code(503).send({ error: 'not ready' });
       return reply.code(200).send({ ok: true });
     });
   };

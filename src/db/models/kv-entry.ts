@@ -14,3 +14,5 @@ export const kvEntrySchema = new Schema(
 );
 
 kvEntrySchema.index({ scope: 1, key: 1 }, { unique: true });
+// Pruning and the Telegram inbox's recovery read one scope by age.
+kvEntrySchema.index({ scope: 1, updatedAt: 1 });
