@@ -14,11 +14,12 @@ import { translator, type Translator } from './ui/translator.js';
 
 export interface CardMessage {
   text: Html;
-  keyboard: InlineKeyboard;
+  /** None on a read-only card: an edit without buttons removes them. */
+  keyboard?: InlineKeyboard;
 }
 
 /**
- * Renders ticket cards (text and buttons) for one chat. The notifier hands in a TicketCard;
+ * Renders ticket cards (text and buttons) for one chat. The outbox hands in a TicketCard;
  * commands such as /ticket build the same card from the ticket, so both look alike.
  */
 export function createCardRenderer(deps: { models: Models; i18n: I18n; codec: CallbackCodec; orgLocale: string; timeZone: string }) {
@@ -47,7 +48,7 @@ export function createCardRenderer(deps: { models: Models; i18n: I18n; codec: Ca
         departmentName: (key) => names.get(key)?.name ?? key,
         timeZone: deps.timeZone,
       });
-      return { text, keyboard: cardKeyboard(tr, codec, chatId, ticket) };
+      return card.readOnly ? { text } : { text, keyboard: cardKeyboard(tr, codec, chatId, ticket) };
     },
 
     /** The card of a ticket as it is now, for chats that ask for it (/ticket, /next, /mine). */

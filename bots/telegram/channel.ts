@@ -48,7 +48,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
 
   async function send(chatId: string, card: TicketCard): Promise<string> {
     const { text, keyboard } = await cards.render(card, chatId);
-    const message = await api.sendMessage(chatId, text.value, { ...htmlMode, reply_markup: keyboard });
+    const message = await api.sendMessage(chatId, text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
     return String(message.message_id);
   }
 
@@ -64,7 +64,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
   async function edit(chatId: string, messageId: string, card: TicketCard): Promise<void> {
     const { text, keyboard } = await cards.render(card, chatId);
     try {
-      await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, reply_markup: keyboard });
+      await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
     } catch (error) {
       if (isNotModified(error)) return;
       if (!isMessageGone(error)) throw error;
@@ -83,12 +83,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     const { ticket, event } = notice;
     const keyboard = rendered.rating ? ratingKeyboard(deps.codec, userId, ticket.number) : undefined;
     const sent = await sendHtml(api, userId, rendered.blocks, keyboard ? { keyboard } : {});
-    for (const message of sent) await deps.links.remember(userId, message.message_id, { kind: 'ticket', ticket: ticket.number });
+    // Answering a notice continues in its kind: a reply to an internal note is a note, never public.
+    const link = { kind: event.internal ? 'note' : 'ticket', ticket: ticket.number } as const;
+    for (const message of sent) await deps.links.remember(userId, message.message_id, link);
     for (const file of event.attachments.slice(0, MAX_RELAYED_FILES)) {
       const message = await api.sendDocument(userId, new InputFile(() => deps.files.open(file.fileId), file.name), {
         caption: `#${ticket.number}`,
       });
-      await deps.links.remember(userId, message.message_id, { kind: 'ticket', ticket: ticket.number });
+      await deps.links.remember(userId, message.message_id, link);
     }
   }
 

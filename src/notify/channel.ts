@@ -13,6 +13,8 @@ export interface TicketCard {
   /** Department name in the chat's language. */
   departmentName: string;
   locale: string;
+  /** The chat no longer sees the ticket: its last render, without buttons. */
+  readOnly?: boolean;
 }
 
 /** A personal notice about a ticket event, rendered by the bot in the recipient's language. */

@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
 import type { Clock } from '../clock.js';
 import { trusted } from '../db/connection.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
@@ -7,7 +7,10 @@ import type { JournalEvent } from '../db/models/journal-event.js';
 import { pickLocalized } from '../db/models/localized.js';
 import type { Ticket } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
+import type { PersonDoc } from '../db/models/person.js';
+import { actorFromPerson } from '../people/actor.js';
 import { identitiesOf } from '../people/directory.js';
+import { can } from '../people/policy.js';
 import { boundChats, type BoundChat } from './bound-chats.js';
 import { ChannelError, type ChannelRegistry, type ChatPlatform, type TicketCard } from './channel.js';
 import { createDeliveryClaims } from './delivery-claims.js';
@@ -21,6 +24,11 @@ export interface EventDeliveryOptions {
   /** Language of group chats (the org's). */
   locale: string;
   clock: Clock;
+}
+
+/** A chat showing the ticket's card; `live` while the chat may see the ticket. */
+interface CardTarget extends BoundChat {
+  live: boolean;
 }
 
 /** What the outbox knows of an event when it is journaled. */
@@ -72,25 +80,45 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     };
   }
 
-  async function cardTargets(ticket: Ticket): Promise<BoundChat[]> {
-    const targets = new Map<string, BoundChat>();
-    for (const chat of await boundChats(models, ticket.department)) targets.set(`${chat.platform}:${chat.chatId}`, chat);
-    // Cards already posted elsewhere (before a transfer) keep showing the truth.
-    for (const card of await models.CardMessage.find({ ticketId: ticket._id }).lean()) {
-      targets.set(`${card.platform}:${card.chatId}`, { platform: card.platform, chatId: card.chatId });
+  /** Whether a card outside the department's chats may still follow the ticket. */
+  async function viewerMaySee(viewerId: Types.ObjectId | null | undefined, ticket: Ticket): Promise<boolean> {
+    if (!viewerId) return false; // a group of another department: it lost sight with the transfer
+    const viewer = await models.Person.findOne({ _id: viewerId, active: true }).lean<PersonDoc>();
+    return viewer !== null && can(actorFromPerson(viewer), 'view_internal', ticket);
+  }
+
+  /**
+   * Where the ticket's card lives: the chats bound to its department, and cards posted before
+   * in other chats. These follow the ticket only while their chat may see it (a person's own
+   * chat, per the access policy); the others get one last, read-only render and stay as they are.
+   */
+  async function cardTargets(ticket: Ticket): Promise<CardTarget[]> {
+    const targets = new Map<string, CardTarget>();
+    for (const chat of await boundChats(models, ticket.department)) targets.set(`${chat.platform}:${chat.chatId}`, { ...chat, live: true });
+    for (const card of await models.CardMessage.find({ ticketId: ticket._id, frozen: trusted({ $ne: true }) }).lean()) {
+      const key = `${card.platform}:${card.chatId}`;
+      if (!targets.has(key)) targets.set(key, { platform: card.platform, chatId: card.chatId, live: await viewerMaySee(card.viewerId, ticket) });
     }
     return [...targets.values()].filter((chat) => channels.get(chat.platform));
   }
 
-  async function deliverCard(chat: BoundChat, card: TicketCard): Promise<void> {
+  /** The last render for a chat that lost sight: no buttons, and nothing internal. */
+  async function readOnlyCard(card: TicketCard): Promise<TicketCard> {
+    const lastPublic = card.lastEvent.internal
+      ? await models.JournalEvent.findOne({ ticketId: card.ticket._id, internal: false }).sort({ seq: -1 }).lean<JournalEvent>()
+      : card.lastEvent;
+    return { ...card, lastEvent: lastPublic ?? card.lastEvent, readOnly: true };
+  }
+
+  async function deliverCard(chat: CardTarget, card: TicketCard): Promise<void> {
     const channel = channels.get(chat.platform)!;
     const { ticket } = card;
     const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
     const existing = await models.CardMessage.findOne(where).lean();
     if (existing) {
-      if (existing.version >= ticket.version) return;
-      await channel.updateCard(chat.chatId, existing.messageId, card);
-      await models.CardMessage.updateOne({ _id: existing._id, version: trusted({ $lt: ticket.version }) }, { $set: { version: ticket.version } });
+      if (existing.version >= ticket.version && existing.frozen === !chat.live) return;
+      await channel.updateCard(chat.chatId, existing.messageId, chat.live ? card : await readOnlyCard(card));
+      await models.CardMessage.updateOne({ _id: existing._id }, { $set: { version: Math.max(existing.version, ticket.version), frozen: !chat.live } });
       return;
     }
     await claims.once(`card:${ticket._id.toString()}:${chat.platform}:${chat.chatId}`, async () => {

@@ -4,7 +4,7 @@ import type { JournalEvent, JournalEventType } from '../db/models/journal-event.
 import type { Attachment, Ticket } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
-import { claimJournalEvent, rollForward } from './journal.js';
+import { applyJournalEvent, claimJournalEvent, rollForward } from './journal.js';
 import { loadTicket, notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 
@@ -88,7 +88,8 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
       await rollForward(models, ticket._id, ticket.version);
       continue;
     }
-    await rollForward(models, ticket._id, ticket.version);
+    // Usually one update applies the change; the journal is read only when the document lags.
+    if (!(await applyJournalEvent(models, event))) await rollForward(models, ticket._id, ticket.version);
     const updated = await models.Ticket.findById(ticket._id).lean<Ticket>();
     if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
     await notifyListeners(deps, event, updated);

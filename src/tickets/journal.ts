@@ -22,8 +22,11 @@ export async function claimJournalEvent(models: Models, event: JournalEvent): Pr
   }
 }
 
-/** Applies a journaled change to the ticket document if it is still at the version before it. */
-export async function applyJournalEvent(models: Models, event: JournalEvent): Promise<void> {
+/**
+ * Applies a journaled change to the ticket document if it is still at the version before it;
+ * false when it is not (already applied by another writer, or an earlier change is missing).
+ */
+export async function applyJournalEvent(models: Models, event: JournalEvent): Promise<boolean> {
   const set: Record<string, unknown> = { version: event.seq, updatedAt: event.at };
   for (const { path, value } of event.change.set) set[path] = value;
   const update: Record<string, unknown> = { $set: set };
@@ -31,7 +34,8 @@ export async function applyJournalEvent(models: Models, event: JournalEvent): Pr
   if (event.change.addPublicKeywords.length) addToSet.publicKeywords = { $each: event.change.addPublicKeywords };
   if (event.change.addStaffKeywords.length) addToSet.staffKeywords = { $each: event.change.addStaffKeywords };
   if (Object.keys(addToSet).length) update.$addToSet = addToSet;
-  await models.Ticket.collection.updateOne({ _id: event.ticketId, version: event.seq - 1 }, update);
+  const result = await models.Ticket.collection.updateOne({ _id: event.ticketId, version: event.seq - 1 }, update);
+  return result.matchedCount === 1;
 }
 
 /**

@@ -67,6 +67,25 @@ describe('delivering a journal event', () => {
     expect(cards.find(([id]) => id.startsWith('-100/'))![1].at(-1)!.ticket.department).toBe('hr');
   });
 
+  it("keeps a person's own card up to date only while they may see the ticket", async () => {
+    const opened = await open('Personal cards');
+    await delivery.deliver(target(opened));
+    const { models } = db.current;
+    // Cards shown by /ticket in the private chats of an IT agent (333) and of a manager (222).
+    for (const [chatId, viewer] of [['333', org.other], ['222', org.agent]] as const) {
+      const { messageId } = await channel.postCard(chatId, channel.cardsOf(opened.ticket.number)[0]![1][0]!);
+      await models.CardMessage.create({ ticketId: opened.ticket._id, ticketNumber: opened.ticket.number, platform: 'telegram', chatId, messageId, version: 1, viewerId: viewer.id });
+    }
+    await delivery.deliver(target(await tickets.transfer(org.agent, opened.ticket.number, { department: 'hr' }, 'api')));
+    await delivery.deliver(target(await tickets.note(org.agent, opened.ticket.number, { text: 'HR only' }, 'api')));
+    const renders = (chatId: string) => channel.cardsOf(opened.ticket.number).find(([id]) => id.startsWith(`${chatId}/`))![1];
+    // The IT agent saw the transfer, read-only, then nothing more.
+    expect(renders('333').slice(1).map((card) => [card.lastEvent.type, card.readOnly ?? false])).toEqual([['transferred', true]]);
+    expect((await models.CardMessage.findOne({ chatId: '333' }).lean())?.frozen).toBe(true);
+    // The manager sees everything, everywhere: the card follows on.
+    expect(renders('222').slice(1).map((card) => card.lastEvent.type)).toEqual(['transferred', 'noted']);
+  });
+
   it('sends nothing twice when the same event is delivered again', async () => {
     const opened = await open('Deliver me twice');
     const taken = await tickets.take(org.agent, opened.ticket.number, 'api');

@@ -119,11 +119,21 @@ describe('telegram: agents in department groups', () => {
     await api.pressButton(people.kira.user, card, 'Transfer');
     card = await api.waitFor(() => { const m = api.message(groups.it.id, card.message_id)!; return buttonsOf(m).includes('🏷 HR') && m; }, 5000, 'transfer picker');
     expect((await api.pressButton(people.kira.user, card, 'HR')).text).toBe(`#${number} transferred.`);
-    // The HR group gets its card; the IT card keeps showing the truth.
+    // The HR group gets its card; the IT card shows the transfer once more, without buttons,
+    // and then nothing of what HR does: IT no longer sees the ticket.
     await h.cardShowing(groups.hr, number, 'Contract question');
     const itCard = await h.cardShowing(groups.it, number, 'Kira Coordinator transferred it to HR');
     expect(itCard.text).toContain('🏷 HR');
     expect(itCard.text).toContain('Unassigned');
+    expect(buttonsOf(itCard)).toEqual([]);
+    await h.tickets.note(people.hanna.actor, number, { text: 'Payroll export attached, do not forward' }, 'telegram');
+    await h.cardShowing(groups.hr, number, 'Payroll export attached');
+    await h.settle();
+    expect((await h.card(groups.it, number)).text).not.toContain('Payroll export');
+    // Moved back, the IT card follows the ticket again.
+    await h.tickets.transfer(people.max.actor, number, { department: 'it' }, 'api');
+    const back = await h.cardShowing(groups.it, number, 'Max Manager transferred it to IT support');
+    expect(buttonsOf(back)).toContain('✋ Take');
   });
 
   it('takes internal notes that never reach the requester, and shows the full history to staff', async () => {
@@ -142,9 +152,20 @@ describe('telegram: agents in department groups', () => {
     expect(history.text).toContain('Rita Requester opened the ticket');
     expect(history.text).toContain('🔒 Ivan Agent added an internal note');
 
+    // The assignee hears of the note in private; answering it continues the internal talk.
+    await api.pressButton(people.inna.user, await h.card(groups.it, number), 'Take');
+    await h.cardShowing(groups.it, number, 'Assignee: Inna Agent');
+    api.sendText(people.ivan.user, groups.it, 'Spare battery is in the cabinet', { replyTo: prompt.message_id });
+    const noticed = await api.waitForBotMessage(people.inna.user.id, 'Spare battery is in the cabinet');
+    expect(noticed.text).toContain('internal note');
+    api.sendText(people.inna.user, null, 'Got it, swapping it today', { replyTo: noticed.message_id });
+    await api.waitForBotMessage(people.inna.user.id, `Note added to #${number}`);
+    const last = await h.models.JournalEvent.findOne({ ticketNumber: number }).sort({ seq: -1 }).lean();
+    expect(last).toMatchObject({ type: 'noted', internal: true, text: 'Got it, swapping it today' });
+
     await h.settle();
     const toRequester = api.botMessages(people.rita.user.id).map((m) => m.text ?? '');
-    expect(toRequester.some((text) => text.includes('Supplier warranty'))).toBe(false);
+    expect(toRequester.some((text) => /Supplier warranty|Spare battery|swapping it/.test(text))).toBe(false);
   });
 
   it('waits for the requester and resumes when they answer', async () => {

@@ -33,7 +33,7 @@ const ASSIGNEE_CHOICES = 20;
  * The card's buttons. Each press names a ticket; the person who pressed is resolved from
  * their Telegram id and every change goes through the ticket service, which applies the
  * access policy: a press by someone else than an agent of the department changes nothing.
- * The notifier then edits every card of the ticket; pickers only swap this card's buttons.
+ * The outbox then edits every card of the ticket; pickers only swap this card's buttons.
  */
 export function cardActionsFeature(services: BotServices, views: TicketViews): Composer<BotContext> {
   const { tickets, codec, models } = services;

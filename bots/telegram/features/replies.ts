@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { StoredFile } from '../../../src/db/files.js';
+import { hasRole } from '../../../src/people/policy.js';
 import type { BotContext } from '../context.js';
 import { replyParameters, requireActor } from '../runtime/guards.js';
 import type { BotServices } from '../services.js';
@@ -19,8 +20,10 @@ export function repliesFeature(services: BotServices): Composer<BotContext> {
   async function linkOf(ctx: BotContext, replied: Message): Promise<MessageLink | null> {
     const stored = await links.find(ctx.chat!.id, replied.message_id);
     if (stored) return stored;
-    // A bot message we did not record (sent just before a crash) still names its ticket.
-    if (ctx.chat?.type !== 'private') return null;
+    // A bot message we did not record (sent just before a crash) still names its ticket. Only
+    // a requester's answer is guessed: staff may be answering an internal note, which a guess
+    // would make public.
+    if (ctx.chat?.type !== 'private' || !ctx.actor || hasRole(ctx.actor, 'agent')) return null;
     const number = /#(\d{1,12})\b/.exec(replied.text ?? replied.caption ?? '')?.[1];
     return number ? { kind: 'ticket', ticket: Number(number) } : null;
   }

@@ -65,10 +65,12 @@ export function ticketViews(services: BotServices) {
     if (note) await ctx.reply(note, replyParameters(ctx));
     const card = await cards.cardOf(ticket);
     const { text, keyboard } = await cards.render(card, chatId);
-    const message = await ctx.reply(text.value, { ...htmlMode, reply_markup: keyboard });
+    const message = await ctx.reply(text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
+    // In a private chat the card is one person's: it follows the ticket only while they may see it.
+    const viewerId = ctx.chat?.type === 'private' ? requireActor(ctx).id : null;
     await models.CardMessage.updateOne(
       { ticketId: ticket._id, platform: 'telegram', chatId },
-      { $set: { messageId: String(message.message_id), version: ticket.version, ticketNumber: ticket.number } },
+      { $set: { messageId: String(message.message_id), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false } },
       { upsert: true },
     );
   }

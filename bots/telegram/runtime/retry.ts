@@ -34,7 +34,7 @@ function wait(ms: number, signal?: Signal): Promise<void> {
 /**
  * Retries an API call that Telegram asks us to repeat: 429 after its `retry_after`, 5xx and
  * network failures with exponential backoff. Messages are delayed, never dropped, until the
- * attempts run out; then the error reaches the caller (the notifier retries again later).
+ * attempts run out; then the error reaches the caller (the outbox job retries again later).
  */
 export function retryTransformer(options: RetryOptions): Transformer {
   const maxDelay = options.maxDelayMs ?? 60_000;

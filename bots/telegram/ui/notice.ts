@@ -74,7 +74,8 @@ export function renderNotice(tr: Translator, notice: DirectNotice, departmentNam
     : [header];
   if (event.attachments?.length) blocks.push(tr.html('tg.notice.attachments', { count: event.attachments.length }));
   const closed = ticket.status === 'closed';
-  blocks.push(tr.html(closed ? 'tg.notice.closed_hint' : 'tg.notice.reply_hint', { number: ticket.number }));
+  const hint = closed ? 'tg.notice.closed_hint' : event.internal ? 'tg.notice.note_hint' : 'tg.notice.reply_hint';
+  blocks.push(tr.html(hint, { number: ticket.number }));
   const rating =
     audience === 'requester' &&
     event.type === 'status_changed' &&

@@ -10,6 +10,10 @@ export const cardMessageSchema = new Schema(
     messageId: { type: String, required: true },
     /** The ticket version the card shows, so an older render never overwrites a newer one. */
     version: { type: Number, required: true },
+    /** A card shown in one person's chat (/ticket, /next): it follows the ticket while they may see it. */
+    viewerId: { type: Schema.Types.ObjectId, default: null },
+    /** The chat lost sight of the ticket (transferred away): the card was left read-only. */
+    frozen: { type: Boolean, default: false },
   },
   { timestamps: true, collection: 'card_messages' },
 );

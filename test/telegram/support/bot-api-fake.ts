@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * read what each chat shows. It keeps the Bot API's rules that matter to a bot: HTML must
  * parse, texts are at most 4096 characters, callback data at most 64 bytes, an edit must
  * change something, a blocked user gives 403, an upgraded group answers with
- * migrate_to_chat_id. Written for test/telegram until the shared emulator lands.
+ * migrate_to_chat_id.
  */
 
 export interface FakeUser {
