@@ -46,8 +46,8 @@ export interface SessionData {
   /** A /lang choice made before the account was linked. */
   locale?: string;
   dialog?: NewTicketDialog | RegistrationDialog;
-  /** A message sent outside a dialog, offered as a new ticket. */
-  offer?: { text: string; files: TelegramFileRef[] };
+  /** A message sent outside a dialog, offered as a new ticket; an album's photos join one offer. */
+  offer?: { text: string; files: TelegramFileRef[]; mediaGroup?: string };
 }
 
 export interface HelpdeskFlavor {

@@ -34,7 +34,7 @@ import { createRedact, describeError, sanitizedError } from './runtime/redact.js
 import { retryTransformer } from './runtime/retry.js';
 import { throttleTransformer } from './runtime/throttle.js';
 import { startPolling } from './runtime/polling.js';
-import { webhookRoute } from './runtime/webhook-route.js';
+import { WEBHOOK_PATH, webhookRoute } from './runtime/webhook-route.js';
 import type { BotServices } from './services.js';
 import { createInbox, INBOX_SCOPE, type Inbox } from './store/inbox.js';
 import { kvScope } from './store/kv.js';
@@ -93,6 +93,8 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
 
   bot.use(tracker.middleware);
   bot.use(dedupeUpdates(models, logger));
+  // Outside everything that reads the database, so a press is answered even when that fails.
+  bot.use(answerEveryCallback(logger, redact));
   // One chat's updates in order (its session is read and written per update), chats in parallel.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
   bot.use(
@@ -104,7 +106,6 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     }),
   );
   bot.use(identify({ models, i18n: deps.i18n, languages }));
-  bot.use(answerEveryCallback(logger, redact));
   bot.use(errorBoundary(logger, redact));
   bot.use(decodeButtons(codec));
 
@@ -162,6 +163,10 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     inbox = stored;
     void setCommandMenu(bot.api, deps.i18n, optional);
     if (telegram.mode === 'webhook') {
+      const publicPath = new URL(telegram.webhookUrl).pathname;
+      if (publicPath !== WEBHOOK_PATH) {
+        logger.warn({ publicPath, servedAt: WEBHOOK_PATH }, 'TELEGRAM_WEBHOOK_URL has another path than the one the helpdesk serves: the reverse proxy must forward it there');
+      }
       await bot.api.setWebhook(telegram.webhookUrl, { secret_token: telegram.secret, allowed_updates: [...allowedUpdates] });
       accepting = true;
       logger.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram bot started');

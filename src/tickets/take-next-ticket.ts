@@ -9,18 +9,19 @@ import { takeTicket } from './take-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 
 /**
- * Gives the agent the oldest unassigned open ticket of their departments (first in, first
- * out). When another agent takes the same ticket at the same moment, the next one is tried.
- * Returns null when the queue is empty.
+ * Gives the agent the oldest unassigned open ticket of their departments, or of the one
+ * department asked for (first in, first out). When another agent takes the same ticket at
+ * the same moment, the next one is tried. Returns null when the queue is empty.
  */
-export async function takeNextTicket(deps: TicketDeps, actor: Actor, via: Via): Promise<ChangeResult | null> {
-  if (!hasRole(actor, 'agent') || actor.departments.length === 0) {
+export async function takeNextTicket(deps: TicketDeps, actor: Actor, via: Via, department?: string): Promise<ChangeResult | null> {
+  const queues = department === undefined ? actor.departments : actor.departments.filter((key) => key === department);
+  if (!hasRole(actor, 'agent') || queues.length === 0) {
     throw new HelpdeskError('QUEUE_FORBIDDEN', 'only agents of a department take tickets from its queue');
   }
   const skipped: number[] = [];
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const candidate = await deps.models.Ticket.findOne({
-      department: trusted({ $in: actor.departments }),
+      department: trusted({ $in: queues }),
       status: trusted({ $in: [...openStatuses] }),
       assigneeId: null,
       number: trusted({ $nin: skipped }),

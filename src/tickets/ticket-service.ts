@@ -39,8 +39,8 @@ export function createTicketService(options: TicketServiceOptions) {
       replyToTicket(deps, actor, number, input, via),
     note: (actor: Actor, number: number, input: CommentInput, via: Via) => addNote(deps, actor, number, input, via),
     take: (actor: Actor, number: number, via: Via) => takeTicket(deps, actor, number, via),
-    /** The oldest unassigned ticket of the actor's departments, taken; null when none waits. */
-    takeNext: (actor: Actor, via: Via) => takeNextTicket(deps, actor, via),
+    /** The oldest unassigned ticket of the actor's departments (or of one of them), taken; null when none waits. */
+    takeNext: (actor: Actor, via: Via, department?: string) => takeNextTicket(deps, actor, via, department),
     release: (actor: Actor, number: number, via: Via) => releaseTicket(deps, actor, number, via),
     assign: (actor: Actor, number: number, assigneeId: Types.ObjectId, via: Via) =>
       assignTicket(deps, actor, number, assigneeId, via),

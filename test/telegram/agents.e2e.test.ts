@@ -47,6 +47,10 @@ describe('telegram: agents in department groups', () => {
     mark = api.lastMessageId(groups.hr.id);
     api.sendText(people.hanna.user, groups.hr, '/next');
     await api.waitForBotMessage(groups.hr.id, 'The queue is empty', { after: mark });
+    // A group's /next serves that department's queue only: not Ivan's, who works in IT.
+    await openTicket('HR queue', 'hr');
+    api.sendText(people.ivan.user, groups.hr, '/next');
+    await api.waitForBotMessage(groups.hr.id, 'Only agents of a department take tickets from its queue', { after: mark });
   });
 
   it('/find, /ticket and /mine list and show tickets', async () => {

@@ -83,6 +83,18 @@ describe('telegram: /start links people, /lang sets the language', () => {
     }
   });
 
+  it("tells a person about their ticket in the language of their Telegram app", async () => {
+    const { api, models } = h;
+    const user = api.createUser({ firstName: 'Олег', languageCode: 'ru' });
+    const oleg = await models.Person.create({ name: 'Олег Сидоров', email: 'oleg@example.test', role: 'requester', origin: 'config' });
+    await models.Identity.create({ platform: 'telegram', externalId: String(user.id), personId: oleg._id });
+    api.sendText(user, null, '/my');
+    await api.waitForBotMessage(user.id, 'У вас пока нет заявок');
+    const ticket = await h.tickets.open(actorFromPerson(oleg.toObject()), { description: 'Не печатает принтер', department: 'it', source: 'telegram' }, 'telegram');
+    await h.tickets.take(h.people.ivan.actor, ticket.number, 'api');
+    await api.waitForBotMessage(user.id, `Вашу заявку #${ticket.number} «Не печатает принтер» взял(а) в работу Ivan Agent.`);
+  });
+
   it('follows Telegram language_code until /lang overrides it, for replies and later notices', async () => {
     const { api, people } = h;
     const rita = people.rita;

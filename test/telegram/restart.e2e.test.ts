@@ -64,6 +64,39 @@ describe('telegram: restarts and repeated updates', () => {
     expect(stale).toEqual({ text: 'This step is over. Send /new to start again.', show_alert: true });
   });
 
+  it('/cancel works at every step of /new, and so does the Cancel button of the summary', async () => {
+    const { api, people } = h;
+    const user = people.rita.user;
+    const chat = user.id;
+    const steps: { step: string; reach: (mark: number) => Promise<unknown> }[] = [
+      { step: 'department', reach: async () => undefined },
+      { step: 'category', reach: async (mark) => api.pressButton(user, await api.waitForBotMessage(chat, 'Which department', { after: mark }), 'IT support') },
+      { step: 'description', reach: async (mark) => api.pressButton(user, await api.waitForBotMessage(chat, 'What is it about', { after: mark }), 'Hardware') },
+      { step: 'files', reach: async (mark) => (await api.waitForBotMessage(chat, 'Describe the problem', { after: mark }), api.sendText(user, null, 'Mouse is dead')) },
+      { step: 'summary', reach: async (mark) => api.pressButton(user, await api.waitForBotMessage(chat, 'Add photos or documents', { after: mark }), 'Done') },
+    ];
+    for (let until = 0; until < steps.length; until += 1) {
+      const mark = api.lastMessageId(chat);
+      api.sendText(user, null, '/new');
+      for (const { reach } of steps.slice(0, until + 1)) await reach(mark);
+      const expectedPrompt = ['Which department', 'What is it about', 'Describe the problem', 'Add photos or documents', 'Check your ticket'][until]!;
+      await api.waitForBotMessage(chat, expectedPrompt, { after: mark });
+      const before = api.lastMessageId(chat);
+      api.sendText(user, null, '/cancel');
+      await api.waitForBotMessage(chat, 'Cancelled.', { after: before });
+      // The session is written when the update's handling ends, just after the answer.
+      const dialog = async () => ((await h.models.KvEntry.findOne({ scope: 'tg-session', key: String(chat) }).lean())?.value as { dialog?: unknown } | undefined)?.dialog;
+      for (let tries = 0; tries < 50 && (await dialog()) !== undefined; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await dialog(), `after /cancel at ${steps[until]!.step}`).toBeUndefined();
+    }
+    const mark = api.lastMessageId(chat);
+    api.sendText(user, null, '/new');
+    for (const { reach } of steps) await reach(mark);
+    const summary = await api.waitForBotMessage(chat, 'Check your ticket', { after: mark });
+    expect((await api.pressButton(user, summary, 'Cancel')).text).toBe('Cancelled.');
+    expect(await h.models.Ticket.countDocuments({ title: 'Mouse is dead' })).toBe(0);
+  });
+
   it('handles an update delivered twice only once', async () => {
     const { api, people } = h;
     const ticket = await h.tickets.open(people.rita.actor, { description: 'Dedupe me', department: 'hr', source: 'telegram' }, 'telegram');

@@ -277,4 +277,15 @@ describe('take next', () => {
     expect(await service.takeNext(people.agent, 'api')).toBeNull();
     expect(await code(service.takeNext(people.req, 'api'))).toBe('QUEUE_FORBIDDEN');
   });
+
+  it("takes from one of the agent's departments when asked, and refuses one they do not work in", async () => {
+    const both = await person('both', 'agent', ['it', 'hr']);
+    const hr = await service.open(people.req, { description: 'hr first', department: 'hr', source: 'api' }, 'api');
+    advance(1);
+    const it = await service.open(people.req, { description: 'it later', department: 'it', source: 'api' }, 'api');
+    const taken = await service.takeNext(both, 'api', 'it');
+    expect({ number: taken?.ticket.number, department: taken?.ticket.department, title: taken?.ticket.title }).toEqual({ number: it.number, department: 'it', title: 'it later' });
+    expect(await code(service.takeNext(people.agent, 'api', 'hr'))).toBe('QUEUE_FORBIDDEN');
+    expect((await service.takeNext(both, 'api'))?.ticket.number).toBe(hr.number);
+  });
 });

@@ -46,17 +46,13 @@ export function agentCommandsFeature(services: BotServices, views: TicketViews):
     const actor = requireActor(ctx);
     const where = await scope(ctx);
     if (!where) return;
-    const result = await tickets.takeNext(actor, 'telegram');
+    // In a department's group, that department's queue; in private, all of the agent's.
+    const result = await tickets.takeNext(actor, 'telegram', where.department);
     if (!result) {
       await ctx.reply(ctx.t('tg.next.empty'), replyParameters(ctx));
       return;
     }
     const { ticket } = result;
-    // The queue spans all the agent's departments; a ticket of another one is not shown in this group.
-    if (where.department && where.department !== ticket.department) {
-      await ctx.reply(ctx.t('tg.next.taken_elsewhere', { number: ticket.number }), replyParameters(ctx));
-      return;
-    }
     await views.showCard(ctx, ticket, ctx.t('tg.next.taken', { number: ticket.number, title: ticket.title }));
   });
 

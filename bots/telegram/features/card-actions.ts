@@ -64,11 +64,18 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
     try {
       await change();
     } catch (error) {
-      await restore(ctx, actor, number).catch(() => undefined);
+      // The refusal's alert goes first; the buttons come back after it (edits may wait for the group's rate).
+      void restore(ctx, actor, number).catch(() => undefined);
       throw error;
     }
     await done(ctx, key, number);
   }
+
+  /**
+   * Answers the press before a message or an edit in the group: those may wait for the
+   * group's rate limit, and Telegram gives up on a press left unanswered for long.
+   */
+  const acknowledge = (ctx: BotContext, text?: string) => ctx.answerCallbackQuery(text ? { text } : {});
 
   composer.filter(onButton(cardAction.take), async (ctx) => {
     const { actor, number } = press(ctx);
@@ -93,6 +100,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
     const { actor, number, chatId } = press(ctx);
     const kind = ctx.button!.action === cardAction.reply ? 'reply' : 'note';
     await authorized(actor, number, kind);
+    await acknowledge(ctx, ctx.t(`tg.prompt.${kind}_toast`, { number }));
     const mention = html`<a href="tg://user?id=${ctx.from!.id}">${actor.name}</a>`;
     const prompt = await ctx.reply(ctx.html(`tg.prompt.${kind}`, { number, name: mention }).value, {
       parse_mode: 'HTML',
@@ -100,22 +108,26 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
       ...(ctx.callbackQuery?.message ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
     });
     await services.links.remember(chatId, prompt.message_id, { kind, ticket: number });
-    await ctx.answerCallbackQuery({ text: ctx.t(`tg.prompt.${kind}_toast`, { number }) });
   });
 
   composer.filter(onButton(cardAction.history), async (ctx) => {
-    const { number } = press(ctx);
+    const { actor, number } = press(ctx);
+    await tickets.get(actor, number);
+    await acknowledge(ctx);
     await views.sendHistory(ctx, number, { publicOnly: false, ...(ctx.callbackQuery?.message ? { replyTo: ctx.callbackQuery.message.message_id } : {}) });
   });
 
   composer.filter(onButton(cardAction.back), async (ctx) => {
     const { actor, number } = press(ctx);
-    await restore(ctx, actor, number);
+    const ticket = await tickets.get(actor, number);
+    await acknowledge(ctx);
+    await setKeyboard(ctx, cardKeyboard(cardTr, codec, ctx.chat!.id, ticket));
   });
 
   composer.filter(onButton(cardAction.priorityMenu), async (ctx) => {
     const { actor, number, chatId } = press(ctx);
     const ticket = await authorized(actor, number, 'set_priority');
+    await acknowledge(ctx);
     await setKeyboard(ctx, priorityKeyboard(cardTr, codec, chatId, ticket));
   });
 
@@ -129,6 +141,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
   composer.filter(onButton(cardAction.transferMenu), async (ctx) => {
     const { actor, number, chatId } = press(ctx);
     const ticket = await authorized(actor, number, 'transfer');
+    await acknowledge(ctx);
     const departments = await models.Department.find({ active: true }).sort({ key: 1 }).lean();
     const choices = departments.map((d) => ({ key: d.key, name: pickLocalized(d.name, cardTr.locale) || d.key }));
     await setKeyboard(ctx, transferKeyboard(cardTr, codec, chatId, ticket, choices));
@@ -143,6 +156,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
   composer.filter(onButton(cardAction.assignMenu), async (ctx) => {
     const { actor, number, chatId } = press(ctx);
     const ticket = await authorized(actor, number, 'assign');
+    await acknowledge(ctx);
     const people = await models.Person.find({ active: true, departments: ticket.department, role: trusted({ $in: staffRoles }) })
       .sort({ name: 1 })
       .limit(ASSIGNEE_CHOICES)

@@ -7,6 +7,9 @@ import { keyboardOf } from '../ui/keyboard.js';
 import { dialogAction } from './new-ticket/steps.js';
 import { helpText } from './help.js';
 
+/** An album has at most ten items, as has a ticket. */
+const MAX_OFFERED_FILES = 10;
+
 /**
  * Mounted last: whatever no feature took. A plain message in a private chat is offered as a
  * new ticket with one tap; an unknown command gets the help; a button no feature knows is
@@ -31,7 +34,15 @@ export function catchAllFeature(services: BotServices): Composer<BotContext> {
     const ref = services.downloader.refOf(ctx.message);
     if (!text && !ref) return;
     requireActor(ctx);
-    ctx.session.offer = { text, files: ref ? [ref] : [] };
+    const album = ctx.message.media_group_id;
+    const offer = ctx.session.offer;
+    if (album && offer?.mediaGroup === album) {
+      // The next photo of an album already offered (one message each, the caption on one of them).
+      if (ref && offer.files.length < MAX_OFFERED_FILES) offer.files.push(ref);
+      offer.text ||= text;
+      return;
+    }
+    ctx.session.offer = { text, files: ref ? [ref] : [], ...(album ? { mediaGroup: album } : {}) };
     const yes = { text: ctx.t('tg.button.open_ticket'), data: services.codec.encode(ctx.chat.id, dialogAction.offerYes) };
     const no = { text: ctx.t('tg.button.no'), data: services.codec.encode(ctx.chat.id, dialogAction.offerNo) };
     await ctx.reply(ctx.t('tg.offer.question'), {

@@ -19,7 +19,7 @@ export function langFeature(services: BotServices): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.command('lang', async (ctx) => {
-    const buttons = i18n.locales.sort().map((locale) => ({
+    const buttons = [...i18n.locales].sort().map((locale) => ({
       text: `${locale === ctx.locale ? '• ' : ''}${i18n.translate(locale, 'tg.lang.name')}`,
       data: codec.encode(ctx.chat.id, LANG, locale),
     }));

@@ -209,14 +209,19 @@ export class BotApiFake {
     return this.userMessage(user, chat, { document, ...(file.caption ? { caption: file.caption } : {}) }, file.replyTo);
   }
 
-  sendPhoto(user: FakeUser, chat: FakeChat | null, photo: { data: Buffer; caption?: string; replyTo?: number }): ChatMessage {
+  sendPhoto(user: FakeUser, chat: FakeChat | null, photo: { data: Buffer; caption?: string; replyTo?: number; mediaGroupId?: string }): ChatMessage {
     const small = this.storeFile(photo.data.subarray(0, Math.min(64, photo.data.length)), 'photos/small.jpg');
     const large = this.storeFile(photo.data, 'photos/large.jpg');
     const sizes = [
       { file_id: small.id, file_unique_id: `u${small.id}`, width: 90, height: 60, file_size: small.size },
       { file_id: large.id, file_unique_id: `u${large.id}`, width: 1280, height: 853, file_size: large.size },
     ];
-    return this.userMessage(user, chat, { photo: sizes, ...(photo.caption ? { caption: photo.caption } : {}) }, photo.replyTo);
+    return this.userMessage(
+      user,
+      chat,
+      { photo: sizes, ...(photo.caption ? { caption: photo.caption } : {}), ...(photo.mediaGroupId ? { media_group_id: photo.mediaGroupId } : {}) },
+      photo.replyTo,
+    );
   }
 
   /** Presses an inline button (found by its text) of a bot message; resolves with the callback answer. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
 import { createTelegramBot, type TelegramBotDeps } from '../../../bots/telegram/index.js';
+import type { TelegramLimits } from '../../../bots/telegram/deps.js';
 import type { Database } from '../../../src/db/connection.js';
 import { createFileStore, type FileStore } from '../../../src/db/files.js';
 import type { PersonDoc } from '../../../src/db/models/person.js';
@@ -64,6 +65,8 @@ export interface HarnessOptions {
   maxFileBytes?: number;
   mode?: 'polling' | 'webhook';
   orgLocale?: string;
+  /** Telegram's limits for this bot; generous by default so tests are not slowed by them. */
+  limits?: Partial<TelegramLimits>;
 }
 
 /**
@@ -130,7 +133,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
       options.mode === 'webhook'
         ? { token: api.token, apiRoot: api.apiRoot, mode: 'webhook', webhookUrl: `http://127.0.0.1:${webhookPort}/telegram/webhook`, secret: WEBHOOK_SECRET }
         : { token: api.token, apiRoot: api.apiRoot, mode: 'polling' },
-    limits: { globalPerSecond: 1000, groupPerMinute: 1000, retryBaseDelayMs: 20 },
+    limits: { globalPerSecond: 1000, groupPerMinute: 1000, retryBaseDelayMs: 20, ...options.limits },
   });
 
   let telegram = createTelegramBot(deps());

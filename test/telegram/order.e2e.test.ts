@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../support/database.js';
+import { startHarness, type Harness } from './support/harness.js';
+
+const db = useTestDatabase('tg_order');
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness(db);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('telegram: order and parallelism of updates', () => {
+  it("handles one chat's updates in order while other chats go on", async () => {
+    const { api, people } = h;
+    const rita = people.rita.user;
+    const max = people.max.user;
+    const ritaMark = api.lastMessageId(rita.id);
+    const sent = api.calls('sendMessage').length;
+    // Rita's first answer meets flood control for 2 seconds.
+    api.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } });
+    api.sendText(rita, null, '/my');
+    await api.waitFor(() => api.calls('sendMessage').length > sent, 5000, 'the first answer attempt');
+    const started = Date.now();
+    api.sendText(rita, null, '/lang');
+    api.sendText(max, null, '/my');
+
+    // Another chat is answered while Rita's waits.
+    await api.waitForBotMessage(max.id, /tickets/);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(api.botMessages(rita.id).filter((m) => m.message_id > ritaMark)).toHaveLength(0);
+
+    // Rita's answers come in the order of her messages.
+    await api.waitForBotMessage(rita.id, 'Choose your language', { after: ritaMark, timeoutMs: 8000 });
+    const answers = api.botMessages(rita.id).filter((m) => m.message_id > ritaMark).map((m) => m.text ?? '');
+    expect(answers[0]).toMatch(/You have no tickets yet|Your tickets/);
+    expect(answers[1]).toContain('Choose your language');
+  });
+
+  it('answers a card button before sending anything to the group, and Release puts a ticket back', async () => {
+    const { api, people, groups } = h;
+    const ticket = await h.tickets.open(people.rita.actor, { description: 'Keyboard missing keys', department: 'it', source: 'telegram' }, 'telegram');
+    let card = await h.cardShowing(groups.it, ticket.number, 'Keyboard missing keys');
+    const from = api.recorded.length;
+    await api.pressButton(people.ivan.user, card, 'Note');
+    const prompt = await api.waitForBotMessage(groups.it.id, `write an internal note on #${ticket.number}`);
+    expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
+    // The press is answered first: the prompt may wait for the group's rate limit.
+    const calls = api.recorded.slice(from).map((call) => call.method);
+    expect(calls.indexOf('answerCallbackQuery')).toBeLessThan(calls.indexOf('sendMessage'));
+
+    await api.pressButton(people.ivan.user, card, 'Take');
+    card = await h.cardShowing(groups.it, ticket.number, 'Assignee: Ivan Agent');
+    expect((await api.pressButton(people.inna.user, card, 'Release')).show_alert).toBe(true);
+    expect((await api.pressButton(people.ivan.user, card, 'Release')).text).toBe(`#${ticket.number} is back in the queue.`);
+    card = await h.cardShowing(groups.it, ticket.number, 'Unassigned');
+    expect((card.reply_markup?.inline_keyboard as { text: string }[][]).flat().map((b) => b.text)).toContain('✋ Take');
+  });
+});
