@@ -169,6 +169,20 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
       channels.register(telegram.channel);
       await telegram.start();
     },
+    /**
+     * The chat's stored session once `ready` accepts it: it is written when an update's
+     * handling ends, just after the bot's answer, so a test that saw the answer waits a moment.
+     */
+    async session(chatId: number, ready: (value: Record<string, unknown> | undefined) => boolean): Promise<Record<string, unknown> | undefined> {
+      const read = async () => (await models.KvEntry.findOne({ scope: 'tg-session', key: String(chatId) }).lean())?.value as Record<string, unknown> | undefined;
+      const until = Date.now() + 5000;
+      let value = await read();
+      while (!ready(value) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        value = await read();
+      }
+      return value;
+    },
     /** Waits until every delivery of the outbox is done. */
     settle: () => jobs.settle(),
     /** The card of ticket `number` in a chat, as the chat shows it now. */
