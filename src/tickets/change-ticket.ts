@@ -29,7 +29,7 @@ export interface ChangeRequest {
   action: TicketAction;
   via: Via;
   /** Builds the change from the current ticket; throws a HelpdeskError when it is not allowed. */
-  plan: (ticket: Ticket, now: Date) => ChangePlan;
+  plan: (ticket: Ticket, now: Date) => ChangePlan | Promise<ChangePlan>;
 }
 
 export interface ChangeResult {
@@ -82,7 +82,7 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
     }
     // One instant per change: the metrics it sets and its journal event agree.
     const now = clock();
-    const plan = request.plan(ticket, now);
+    const plan = await request.plan(ticket, now);
     const event = journalEvent(ticket, request, plan, now);
     if (!(await claimJournalEvent(models, event))) {
       await rollForward(models, ticket._id, ticket.version);

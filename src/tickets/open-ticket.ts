@@ -6,6 +6,7 @@ import type { Priority, Ticket, TicketSource } from '../db/models/ticket.js';
 import { HelpdeskError, type FieldError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/policy.js';
+import { slaDueDates, type SlaSettings } from '../sla/sla-due-dates.js';
 import { hourOfWeek } from './hour-of-week.js';
 import { claimJournalEvent, openedEvent } from './journal.js';
 import { extractKeywords } from './keywords.js';
@@ -61,6 +62,7 @@ export async function openTicket(
   }
 
   const now = clock();
+  const priority = input.priority ?? 'normal';
   const attachments = (input.attachments ?? []).map((file) => ({ ...file, fileId: file.fileId }));
   const id = new Types.ObjectId();
   const keywords = extractKeywords(title, description, ...attachments.map((file) => file.name));
@@ -79,7 +81,7 @@ export async function openTicket(
     },
     department: department.key,
     category,
-    priority: input.priority ?? 'normal',
+    priority,
     status: 'new',
     assigneeId: null,
     assigneeName: null,
@@ -87,7 +89,7 @@ export async function openTicket(
     tags,
     source: input.source,
     attachments,
-    sla: { firstResponseDue: null, resolutionDue: null, firstResponseBreached: false, resolutionBreached: false },
+    sla: { ...slaDueDates(department.settings as SlaSettings | undefined, priority, now), firstResponseBreached: false, resolutionBreached: false },
     metrics: {
       firstResponseAt: null,
       firstResponseSeconds: null,

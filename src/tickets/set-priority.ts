@@ -1,10 +1,11 @@
 import type { Priority } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
+import { dueDateFields } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState, invalidTransition } from './transition-error.js';
 
-/** Changes the priority of a ticket that is not closed. */
+/** Changes the priority of a ticket that is not closed; its due dates follow the new priority's targets. */
 export function setPriority(
   deps: TicketDeps,
   actor: Actor,
@@ -17,12 +18,12 @@ export function setPriority(
     number,
     action: 'set_priority',
     via,
-    plan: (ticket) => {
+    plan: async (ticket) => {
       if (ticket.status === 'closed') throw invalidTransition(ticket, 'set_priority');
       if (ticket.priority === priority) throw alreadyInState(ticket, 'set_priority');
       return {
         type: 'priority_changed',
-        set: { priority },
+        set: { priority, ...(await dueDateFields(deps.models, ticket.department, priority, ticket.createdAt)) },
         before: { priority: ticket.priority },
         after: { priority },
       };

@@ -1,6 +1,7 @@
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
+import { dueDateFields } from './ticket-sla.js';
 import { isOpen } from './state-machine.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState } from './transition-error.js';
@@ -39,11 +40,13 @@ export async function transferTicket(
     number,
     action: 'transfer',
     via,
-    plan: (ticket) => {
+    plan: async (ticket) => {
       if (ticket.department === department.key && ticket.category === category) {
         throw alreadyInState(ticket, 'transfer');
       }
-      const set: Record<string, unknown> = { department: department.key, category };
+      // The new department's targets apply, counted from when the ticket was opened.
+      const dueDates = ticket.department === department.key ? {} : await dueDateFields(deps.models, department.key, ticket.priority, ticket.createdAt);
+      const set: Record<string, unknown> = { department: department.key, category, ...dueDates };
       const before: Record<string, unknown> = { department: ticket.department, category: ticket.category };
       const after: Record<string, unknown> = { department: department.key, category };
       if (isOpen(ticket.status) && ticket.department !== department.key) {

@@ -40,6 +40,9 @@ departments:
   - id: it
     name: { en: IT support, ru: ИТ-поддержка }
     telegram: { chat: ${group.id} }
+    hours: 24/7
+    sla:
+      normal: { firstResponse: 4h, resolution: 2d }
 people:
   - { name: Rita Requester, email: rita@example.test, role: requester, telegram: ${rita.id} }
   - { name: Ivan Agent, email: ivan@example.test, role: agent, departments: [it], telegram: ${ivan.id} }
@@ -79,6 +82,8 @@ describe('the helpdesk with a Telegram bot token', () => {
 
       const card = await api.waitForBotMessage(group.id, `#${ticket.number}`);
       expect(card.text).toContain('Printer on floor 3 jams');
+      // The department's SLA from the org config, computed when the ticket opened.
+      expect(card.text).toMatch(/⏰ first response by \d+ \w+, \d\d:\d\d/);
       await api.pressButton(ivan, card, 'Take');
       await api.waitForBotMessage(rita.id, /was taken by Ivan Agent/);
       api.sendText(rita, null, '/my');

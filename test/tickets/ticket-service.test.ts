@@ -263,6 +263,30 @@ describe('ticket service', () => {
   });
 });
 
+describe('SLA due dates', () => {
+  it('sets due dates from the department targets, and recomputes them on a priority change and a transfer', async () => {
+    const { models } = db.current;
+    const target = (firstResponse: number, resolution: number) => ({ firstResponse, resolution, clock: '24/7' });
+    await models.Department.create([
+      { key: 'ops', name: { en: 'Ops' }, settings: { timezone: 'UTC', hours: 'always', holidays: [], sla: { normal: target(60, 480), urgent: target(15, 120) } } },
+      { key: 'fac', name: { en: 'Facilities' }, settings: { timezone: 'UTC', hours: 'always', holidays: [], sla: { urgent: target(240, 2880) } } },
+    ]);
+    const opsAgent = await person('opsagent', 'coordinator', ['ops']);
+    const openedAt = new Date(now);
+    const at = (minutes: number) => new Date(openedAt.getTime() + minutes * 60_000);
+    const ticket = await service.open(people.req, { description: 'Server room too warm', department: 'ops', source: 'api' }, 'api');
+    expect(ticket.sla).toMatchObject({ firstResponseDue: at(60), resolutionDue: at(480) });
+    advance(10);
+    const urgent = await service.setPriority(opsAgent, ticket.number, 'urgent', 'api');
+    expect(urgent.ticket.sla).toMatchObject({ firstResponseDue: at(15), resolutionDue: at(120) });
+    const moved = await service.transfer(people.manager, ticket.number, { department: 'fac' }, 'api');
+    expect(moved.ticket.sla).toMatchObject({ firstResponseDue: at(240), resolutionDue: at(2880) });
+    // A department without targets for the priority: no due dates.
+    const plain = await service.open(people.req, { description: 'No targets here', department: 'hr', source: 'api' }, 'api');
+    expect(plain.sla).toMatchObject({ firstResponseDue: null, resolutionDue: null });
+  });
+});
+
 describe('take next', () => {
   it('gives the oldest unassigned ticket of the agent departments, first in first out', async () => {
     const { models } = db.current;

@@ -1,6 +1,7 @@
 import type { TicketCard } from '../../../src/notify/channel.js';
 import type { DepartmentNames } from './events.js';
 import { describeEvent } from './events.js';
+import { bodyAfterTitle } from './format.js';
 import { html, joinHtml, truncate, type Html } from './html.js';
 import { priorityIcon, statusIcon } from './labels.js';
 import { formatTime, type Translator } from './translator.js';
@@ -24,8 +25,7 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
   const when = (date: Date | null | undefined) => formatTime(date, tr.locale, extras.timeZone);
   const requester = ticket.requester;
   const org = [requester.company, requester.unit].filter(Boolean).join(' / ');
-  const description = ticket.description.trim();
-  const showDescription = description && description !== ticket.title;
+  const description = bodyAfterTitle(ticket.description, ticket.title);
   const sla = ticket.sla;
   const responded = Boolean(ticket.metrics.firstResponseAt);
   const open = ['new', 'in_progress', 'waiting'].includes(ticket.status);
@@ -54,7 +54,7 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
       ' · ',
     ),
     html`🏷 ${card.departmentName}${extras.categoryName ? ` › ${extras.categoryName}` : ''}`,
-    showDescription ? html`📝 ${truncate(description, EXCERPT_MAX)}` : null,
+    description ? html`📝 ${truncate(description, EXCERPT_MAX)}` : null,
     ticket.attachments.length ? tr.html('tg.card.attachments', { count: ticket.attachments.length }) : null,
     ...dueLines,
     ticket.assigneeName ? tr.html('tg.card.assignee', { name: ticket.assigneeName }) : tr.html('tg.card.unassigned'),

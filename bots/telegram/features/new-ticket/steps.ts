@@ -1,7 +1,7 @@
 import { pickLocalized } from '../../../../src/db/models/localized.js';
 import type { BotContext, NewTicketDialog, NewTicketStep } from '../../context.js';
 import type { BotServices } from '../../services.js';
-import { formatBytes } from '../../ui/format.js';
+import { bodyAfterTitle, formatBytes } from '../../ui/format.js';
 import { html, joinHtml, truncate, type Html } from '../../ui/html.js';
 import { inRows, keyboardOf, type Button } from '../../ui/keyboard.js';
 import { htmlMode } from '../../runtime/send.js';
@@ -49,11 +49,12 @@ async function summary(ctx: BotContext, services: BotServices, dialog: NewTicket
   const category = department?.categories.find((c) => c.key === dialog.category);
   const description = dialog.description ?? '';
   const title = description.split('\n').find((line) => line.trim())?.trim() ?? '';
+  const body = bodyAfterTitle(description, title);
   return joinHtml([
     html`<b>${ctx.t('tg.new.summary')}</b>`,
     html`🏷 ${departmentName}${category ? ` › ${pickLocalized(category.name, ctx.locale)}` : ''}`,
     html`<b>${truncate(title, 200)}</b>`,
-    description.trim() !== title ? html`${truncate(description, SUMMARY_DESCRIPTION_MAX)}` : null,
+    body ? html`${truncate(body, SUMMARY_DESCRIPTION_MAX)}` : null,
     dialog.files.length
       ? html`📎 ${dialog.files.map((file) => `${file.name} (${formatBytes(file.size)})`).join(', ')}`
       : html`📎 ${ctx.t('tg.new.no_files')}`,

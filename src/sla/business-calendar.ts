@@ -1,0 +1,106 @@
+export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+/** Working time of one day, local: "09:00" to "18:00" ("24:00" ends the day). */
+export interface WorkingRange {
+  from: string;
+  to: string;
+}
+
+/** When a department works: its time zone, hours per weekday (a missing day is closed) and holidays. */
+export interface BusinessCalendar {
+  timezone: string;
+  hours: 'always' | Partial<Record<Weekday, WorkingRange[]>>;
+  /** Local dates (YYYY-MM-DD) without working hours. */
+  holidays: string[];
+}
+
+const MINUTE = 60_000;
+/** A calendar with no working time at all would never end the search. */
+const SEARCH_DAYS = 800;
+
+interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** The wall-clock fields of an instant in a time zone. */
+function wallClock(timeZone: string, instant: number): LocalDate & { hour: number; minute: number; second: number } {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant. */
+function offsetAt(timeZone: string, instant: number): number {
+  const wall = wallClock(timeZone, instant);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant of a local date and minute of the day; checked twice because of daylight saving. */
+function instantOf(timeZone: string, date: LocalDate, minuteOfDay: number): number {
+  const naive = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE;
+  const first = naive - offsetAt(timeZone, naive);
+  return naive - offsetAt(timeZone, first);
+}
+
+function nextDay(date: LocalDate): LocalDate {
+  const next = new Date(Date.UTC(date.year, date.month - 1, date.day + 1));
+  return { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
+}
+
+function isoDate(date: LocalDate): string {
+  return `${date.year}-${String(date.month).padStart(2, '0')}-${String(date.day).padStart(2, '0')}`;
+}
+
+function minuteOfDay(clock: string): number {
+  const [hours = 0, minutes = 0] = clock.split(':').map(Number);
+  return hours * 60 + minutes;
+}
+
+function rangesOn(calendar: BusinessCalendar, date: LocalDate): WorkingRange[] {
+  if (calendar.hours === 'always') return [{ from: '00:00', to: '24:00' }];
+  if (calendar.holidays.includes(isoDate(date))) return [];
+  const weekday = weekdays[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]!;
+  return [...(calendar.hours[weekday] ?? [])].sort((a, b) => minuteOfDay(a.from) - minuteOfDay(b.from));
+}
+
+/**
+ * The instant `minutes` of working time after `start`: time outside the working hours, on
+ * closed weekdays and on holidays does not count. Null when the calendar has no working time.
+ */
+export function addBusinessMinutes(start: Date, minutes: number, calendar: BusinessCalendar): Date | null {
+  let remaining = minutes * MINUTE;
+  const cursor = start.getTime();
+  let date: LocalDate = wallClock(calendar.timezone, cursor);
+  for (let day = 0; day < SEARCH_DAYS; day += 1, date = nextDay(date)) {
+    for (const range of rangesOn(calendar, date)) {
+      const opens = Math.max(instantOf(calendar.timezone, date, minuteOfDay(range.from)), cursor);
+      const closes = instantOf(calendar.timezone, date, minuteOfDay(range.to));
+      if (closes <= opens) continue;
+      if (remaining <= closes - opens) return new Date(opens + remaining);
+      remaining -= closes - opens;
+    }
+  }
+  return null;
+}
