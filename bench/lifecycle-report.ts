@@ -3,7 +3,7 @@ import { rawDriverLifecycles, seedLifecycleOrg, serviceLifecycles, lifecycleRow 
 import { restLifecycles } from './rest-lifecycle.js';
 import { machineDescription, writeSection } from './support.js';
 
-const COUNT = Number(process.env.BENCH_LIFECYCLES ?? 300);
+const COUNT = Number(process.env.BENCH_LIFECYCLES ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
 /** Ticket lifecycle throughput: raw driver baseline, ticket service, REST API; one run, one database. */

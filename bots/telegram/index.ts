@@ -25,7 +25,8 @@ import { answerEveryCallback } from './runtime/answer-callbacks.js';
 import { createDownloader } from './runtime/attachments.js';
 import { decodeButtons } from './runtime/buttons.js';
 import { setCommandMenu } from './runtime/commands-menu.js';
-import { CLAIM_SCOPE, dedupeUpdates, UPDATE_ID_RETENTION_MS } from './runtime/dedupe.js';
+import { dedupeUpdates } from './runtime/dedupe.js';
+import { pruneBotState } from './runtime/housekeeping.js';
 import { errorBoundary } from './runtime/error-boundary.js';
 import { identify } from './runtime/identify.js';
 import { inFlight } from './runtime/in-flight.js';
@@ -36,8 +37,7 @@ import { throttleTransformer } from './runtime/throttle.js';
 import { startPolling } from './runtime/polling.js';
 import { WEBHOOK_PATH, webhookRoute } from './runtime/webhook-route.js';
 import type { BotServices } from './services.js';
-import { createInbox, INBOX_SCOPE, type Inbox } from './store/inbox.js';
-import { kvScope } from './store/kv.js';
+import { createInbox, type Inbox } from './store/inbox.js';
 import { messageLinks } from './store/message-links.js';
 import { sessionStorage } from './store/session-storage.js';
 import { userLanguages } from './store/user-languages.js';
@@ -133,11 +133,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const handled = new Set<Promise<void>>();
 
   let pruning: NodeJS.Timeout | null = null;
-  async function pruneUpdateIds(): Promise<void> {
-    const before = new Date(clock().getTime() - UPDATE_ID_RETENTION_MS);
-    let pruned = 0;
-    for (const scope of [CLAIM_SCOPE, INBOX_SCOPE]) pruned += await kvScope(models, scope).pruneBefore(before);
-    if (pruned) logger.debug({ pruned }, 'old telegram update ids pruned');
+  async function pruneOldState(): Promise<void> {
+    const pruned = await pruneBotState(models, deps.files, clock());
+    if (Object.values(pruned).some(Boolean)) logger.info({ pruned }, 'old telegram bot state pruned');
   }
 
   /** Handles what a crash left in the inbox: stored, never begun. */
@@ -154,9 +152,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     // Not bot.init(): it retries a network failure forever, and start() must end, with an error if need be.
     if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
     const stored = createInbox(models, bot.botInfo.id);
-    await pruneUpdateIds();
+    await pruneOldState();
     pruning = setInterval(() => {
-      pruneUpdateIds().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'pruning telegram update ids failed'));
+      pruneOldState().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'pruning telegram bot state failed'));
     }, PRUNE_EVERY_MS);
     pruning.unref();
     await handleLeftovers(stored);

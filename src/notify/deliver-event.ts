@@ -116,7 +116,7 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
     const existing = await models.CardMessage.findOne(where).lean();
     if (existing) {
-      if (existing.version >= ticket.version && existing.frozen === !chat.live) return;
+      if (existing.version >= ticket.version && Boolean(existing.frozen) === !chat.live) return;
       await channel.updateCard(chat.chatId, existing.messageId, chat.live ? card : await readOnlyCard(card));
       await models.CardMessage.updateOne({ _id: existing._id }, { $set: { version: Math.max(existing.version, ticket.version), frozen: !chat.live } });
       return;

@@ -47,14 +47,16 @@ export async function revokeApiToken(models: Models, tokenOrId: string, clock: C
   return revoked;
 }
 
+/** How precisely a token's last use is recorded: a write per request would double an integration's load. */
+const LAST_USED_PRECISION_MS = 60_000;
+
 /** The active person behind a token, or null for an unknown, revoked or deactivated one. */
-export async function authenticateApiToken(models: Models, token: string): Promise<PersonDoc | null> {
+export async function authenticateApiToken(models: Models, token: string, now = new Date()): Promise<PersonDoc | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
-  const record = await models.ApiToken.findOneAndUpdate(
-    { hash: hashToken(token), revokedAt: null },
-    { $set: { lastUsedAt: new Date() } },
-    { lean: true },
-  );
+  const record = await models.ApiToken.findOne({ hash: hashToken(token), revokedAt: null }).lean();
   if (!record) return null;
+  if (!record.lastUsedAt || now.getTime() - record.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {
+    await models.ApiToken.updateOne({ _id: record._id }, { $set: { lastUsedAt: now } });
+  }
   return models.Person.findOne({ _id: record.personId, active: true }).lean<PersonDoc>();
 }

@@ -13,6 +13,17 @@ beforeAll(async () => {
 });
 
 describe('REST API: authentication', () => {
+  it("records a token's last use to the minute, not with a write on every request", async () => {
+    const { models } = db.current;
+    const { token, id } = await createApiToken(models, { personEmail: org.manager.email, name: 'last-used' });
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await api.call(null, 'GET', '/api/v1/me', undefined, headers)).status).toBe(200);
+    const first = (await models.ApiToken.findById(id).lean())?.lastUsedAt;
+    expect(first).toBeInstanceOf(Date);
+    expect((await api.call(null, 'GET', '/api/v1/me', undefined, headers)).status).toBe(200);
+    expect((await models.ApiToken.findById(id).lean())?.lastUsedAt).toEqual(first);
+  });
+
   it('answers 401 with a Bearer challenge without a token, with a bad one or another scheme', async () => {
     const variants: Record<string, string>[] = [{}, { authorization: 'Bearer hd_unknown' }, { authorization: 'Bearer' }, { authorization: `Basic ${org.manager.token}` }, { authorization: `Bearer ${org.manager.token} extra` }];
     for (const headers of variants) {

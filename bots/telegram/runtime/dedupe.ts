@@ -28,5 +28,3 @@ export function updateKey(botId: number, updateId: number): string {
   return `${botId}:${updateId}`;
 }
 
-/** Update ids are kept long enough for every re-delivery Telegram makes (it keeps updates 24 hours). */
-export const UPDATE_ID_RETENTION_MS = 3 * 24 * 3600 * 1000;

@@ -15,8 +15,10 @@ export interface MessageLinks {
   find(chatId: number | string, messageId: number): Promise<MessageLink | null>;
 }
 
+export const MESSAGE_LINK_SCOPE = 'tg-msg';
+
 export function messageLinks(models: Models): MessageLinks {
-  const kv = kvScope<MessageLink>(models, 'tg-msg');
+  const kv = kvScope<MessageLink>(models, MESSAGE_LINK_SCOPE);
   return {
     remember: (chatId, messageId, link) => kv.set(`${chatId}:${messageId}`, link),
     find: async (chatId, messageId) => (await kv.get(`${chatId}:${messageId}`)) ?? null,
