@@ -118,6 +118,28 @@ describe("telegram: Telegram's limits and failures never stop the bot", () => {
     await api.waitForBotMessage(people.rita.user.id, `Your comment was added to #${ticket.number}`, { after: mark });
   });
 
+  it('survives a failed file download: says so, keeps the dialog, and logs no token', async () => {
+    const { api, people } = h;
+    const chat = people.rita.user.id;
+    const mark = api.lastMessageId(chat);
+    api.sendText(people.rita.user, null, '/new');
+    await api.pressButton(people.rita.user, await api.waitForBotMessage(chat, 'Which department', { after: mark }), 'HR');
+    api.sendText(people.rita.user, null, 'Payslip for October is missing');
+    await api.waitForBotMessage(chat, 'Add photos or documents', { after: mark });
+    api.failFileDownloads = true;
+    try {
+      api.sendDocument(people.rita.user, null, { name: 'payslip.pdf', data: Buffer.from('%PDF payslip') });
+      await api.waitForBotMessage(chat, 'Something went wrong', { after: mark });
+    } finally {
+      api.failFileDownloads = false;
+    }
+    expect(h.log.find('telegram update failed').length).toBeGreaterThan(0);
+    expect(h.log.raw.join('')).not.toContain(api.token.split(':')[1]);
+    // The dialog is where it was: the file can be sent again.
+    api.sendDocument(people.rita.user, null, { name: 'payslip.pdf', data: Buffer.from('%PDF payslip') });
+    await api.waitForBotMessage(chat, 'payslip.pdf', { after: mark });
+  });
+
   it('fails to start against an unreachable Bot API without the token in the error or the log', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

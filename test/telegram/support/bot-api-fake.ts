@@ -155,6 +155,8 @@ export class BotApiFake {
   private webhook: { url: string; secret?: string } | null = null;
   private delivering = false;
   readonly recorded: RecordedCall[] = [];
+  /** While true, file downloads (the URLs with the token) answer 500. */
+  failFileDownloads = false;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -394,6 +396,7 @@ export class BotApiFake {
     if (fileMatch) {
       const file = [...this.files.values()].find((f) => f.path === decodeURIComponent(fileMatch[2]!));
       if (fileMatch[1] !== this.token || !file) return void res.writeHead(404).end('Not Found');
+      if (this.failFileDownloads) return void res.writeHead(500).end('Internal Server Error');
       return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(file.data);
     }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
