@@ -92,6 +92,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   else logger.info('telegram: skipped, TELEGRAM_BOT_TOKEN is not set');
   if (env.slack) logger.warn('slack: credentials are set, but this version has no Slack app yet; skipped');
   else logger.info('slack: skipped, SLACK_BOT_TOKEN is not set');
+  if (env.smtp) logger.warn('e-mail: SMTP_URL is set, but this version sends no e-mail yet; skipped');
   logger.info({ port: env.port }, 'helpdesk started');
   return { app, db, tickets, jobs, telegram, shutdown };
 }
