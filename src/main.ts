@@ -64,7 +64,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock });
   const jobs = createBackgroundJobs({ db, delivery, logger, clock });
   shutdown.add('background jobs', () => jobs.stop());
-  // A change returns once its delivery job is stored: nothing it should announce is lost.
+  // A change returns once its delivery job is stored; one the database refused at that moment
+  // is found by the outbox's sweep.
   tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
 
   let telegram: TelegramBot | null = null;
@@ -83,13 +84,14 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   }
 
   const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, extraRoutes: telegram?.webhookRoute ? [telegram.webhookRoute] : [] });
-  // Every channel is registered: deliveries waiting from the last run can go out now.
-  await jobs.start();
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 
   if (telegram) shutdown.add('telegram bot', await startChat('telegram', telegram, logger));
   else logger.info('telegram: skipped, TELEGRAM_BOT_TOKEN is not set');
+  // Only now: a platform that refuses our credentials has stopped the start, so waiting
+  // deliveries are not spent on it; one that is merely down is retried by the jobs.
+  await jobs.start();
   if (env.slack) logger.warn('slack: credentials are set, but this version has no Slack app yet; skipped');
   else logger.info('slack: skipped, SLACK_BOT_TOKEN is not set');
   if (env.smtp) logger.warn('e-mail: SMTP_URL is set, but this version sends no e-mail yet; skipped');

@@ -92,11 +92,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const clock = deps.clock ?? systemClock;
 
   bot.use(tracker.middleware);
-  bot.use(dedupeUpdates(models, logger));
   // Outside everything that reads the database, so a press is answered even when that fails.
   bot.use(answerEveryCallback(logger, redact));
   // One chat's updates in order (its session is read and written per update), chats in parallel.
   bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  // Claimed when its turn comes, not before: one still waiting in its chat's queue when the
+  // process dies has not begun, and the inbox hands it over again at the next start.
+  bot.use(dedupeUpdates(models, logger));
   bot.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
@@ -147,19 +149,17 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     if (leftovers.length) logger.warn({ updates: leftovers.length }, 'telegram updates received before an unclean stop were handled');
   }
 
-  /** getMe, housekeeping, leftovers, then updates start flowing: by webhook or by long polling. */
-  async function begin(): Promise<void> {
-    // Not bot.init(): it retries a network failure forever, and start() must end, with an error if need be.
-    if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
-    const stored = createInbox(models, bot.botInfo.id);
-    await pruneOldState();
+  /** Housekeeping every few hours, from the first successful start on. */
+  function schedulePruning(): void {
+    if (pruning) return;
     pruning = setInterval(() => {
       pruneOldState().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'pruning telegram bot state failed'));
     }, PRUNE_EVERY_MS);
     pruning.unref();
-    await handleLeftovers(stored);
-    inbox = stored;
-    void setCommandMenu(bot.api, deps.i18n, optional);
+  }
+
+  /** Starts taking updates: Telegram calls the webhook, or the bot polls. */
+  async function openIntake(stored: Inbox): Promise<void> {
     if (telegram.mode === 'webhook') {
       const publicPath = new URL(telegram.webhookUrl).pathname;
       if (publicPath !== WEBHOOK_PATH) {
@@ -167,14 +167,26 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       }
       await bot.api.setWebhook(telegram.webhookUrl, { secret_token: telegram.secret, allowed_updates: [...allowedUpdates] });
       accepting = true;
-      logger.info({ mode: 'webhook', bot: bot.botInfo.username }, 'telegram bot started');
       return;
     }
     // A webhook left from an earlier run would make getUpdates fail with 409.
     await bot.api.deleteWebhook();
     runner = startPolling(bot, stored, { allowedUpdates, logger, redact });
     void runner.task()?.catch((error: unknown) => logger.error({ err: describeError(error, redact) }, 'telegram polling stopped'));
-    logger.info({ mode: 'polling', bot: bot.botInfo.username }, 'telegram bot started');
+  }
+
+  /** getMe, housekeeping, leftovers, then updates start flowing. A failure leaves nothing running. */
+  async function begin(): Promise<void> {
+    // Not bot.init(): it retries a network failure forever, and start() must end, with an error if need be.
+    if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
+    const stored = createInbox(models, bot.botInfo.id, clock);
+    await pruneOldState();
+    await handleLeftovers(stored);
+    inbox = stored;
+    void setCommandMenu(bot.api, deps.i18n, optional);
+    await openIntake(stored);
+    schedulePruning();
+    logger.info({ mode: telegram.mode, bot: bot.botInfo.username }, 'telegram bot started');
   }
 
   function handleInBackground(update: Update): void {
@@ -201,6 +213,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       accepting = false;
       inbox = null;
       if (pruning) clearInterval(pruning);
+      pruning = null;
       if (runner?.isRunning()) await runner.stop();
       runner = null;
       await Promise.all([...handled]);

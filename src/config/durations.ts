@@ -1,3 +1,5 @@
+import type { WorkingRange } from '../sla/business-calendar.js';
+
 /** Parses "30m", "4h", "1h30m", "2d" (d = 24 h) into minutes; null when malformed. */
 export function parseDurationMinutes(text: string): number | null {
   const match = /^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$/i.exec(text);
@@ -6,10 +8,8 @@ export function parseDurationMinutes(text: string): number | null {
   return minutes > 0 ? minutes : null;
 }
 
-export interface TimeRange {
-  from: string;
-  to: string;
-}
+/** Working hours of a day, as the SLA calendar reads them. */
+export type TimeRange = WorkingRange;
 
 const clock = /^([01]\d|2[0-3]):([0-5]\d)$/;
 

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
 import type { Models } from '../db/models/index.js';
 import { HelpdeskError } from '../errors.js';
 import { actorFromPerson, type Actor } from '../people/actor.js';
@@ -18,11 +19,11 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * who then acts under the access policy like in any chat. Runs before the body is read, so an
  * anonymous caller cannot make the server parse (or store) anything.
  */
-export function createAuthenticate(models: Models) {
+export function createAuthenticate(models: Models, clock: Clock) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    const person = token ? await authenticateApiToken(models, token) : null;
+    const person = token ? await authenticateApiToken(models, token, clock()) : null;
     if (!person) throw new HelpdeskError('UNAUTHENTICATED', 'missing, unknown or revoked API token');
     request.actor = actorFromPerson(person);
   };

@@ -76,7 +76,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
         limits: { fileSize: deps.files.maxBytes + 1, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES },
       });
       installContentTypes(api);
-      api.addHook('onRequest', createAuthenticate(deps.db.models));
+      api.addHook('onRequest', createAuthenticate(deps.db.models, deps.clock));
       await api.register(ticketRoutes(routeDeps));
       await api.register(attachmentRoutes(routeDeps));
       await api.register(ticketActionRoutes(routeDeps));

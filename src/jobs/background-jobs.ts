@@ -5,6 +5,7 @@ import type { EventDelivery } from '../notify/deliver-event.js';
 import { defaultDeliveryRetry, defineDeliverEventJob, type DeliveryRetryPolicy } from './deliver-event-job.js';
 import { defineHousekeepingJob, HOUSEKEEPING_JOB } from './housekeeping-job.js';
 import { createOutbox } from './outbox.js';
+import { defineOutboxSweepJob, OUTBOX_SWEEP_JOB } from './outbox-sweep-job.js';
 import { createScheduler } from './scheduler.js';
 
 export interface BackgroundJobsOptions {
@@ -21,7 +22,7 @@ const SWEEP_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const DRAIN_TIMEOUT_MS = 15_000;
 
 /**
- * Every background job, defined in one place: the notification outbox and housekeeping.
+ * Every background job, defined in one place: the notification outbox, its sweep, and housekeeping.
  * Jobs can be stored from the start (a change made while starting is not lost); they run
  * after `start()`.
  */
@@ -31,6 +32,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
   const outbox = createOutbox(scheduler, db);
   defineDeliverEventJob(scheduler, delivery, logger, { ...defaultDeliveryRetry, ...options.deliveryRetry });
   defineHousekeepingJob(scheduler, { outbox, delivery, clock, logger });
+  defineOutboxSweepJob(scheduler, { outbox, clock, logger });
 
   return {
     scheduler,
@@ -41,6 +43,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
       const missed = await outbox.enqueueMissed(new Date(clock().getTime() - SWEEP_WINDOW_MS));
       if (missed > 0) logger.warn({ missed }, 'deliveries of events journaled before an unclean stop were queued');
       await scheduler.every('6 hours', HOUSEKEEPING_JOB);
+      await scheduler.every('5 minutes', OUTBOX_SWEEP_JOB);
       await scheduler.start();
       logger.info('background jobs started');
     },

@@ -9,8 +9,9 @@ const SWEEP_BATCH = 500;
 
 /**
  * The notification outbox: every journal event becomes one durable delivery job. A change
- * returns only after its job is stored, and the start-up sweep stores the jobs of events
- * journaled right before a crash, so no change goes unannounced.
+ * returns only after its job is stored; sweeps store the jobs of events that have none (the
+ * process died right after the change, or the database refused the job at that moment), so
+ * no change goes unannounced.
  */
 export function createOutbox(scheduler: Agenda, db: Database) {
   const jobs = db.connection.collection<{ name: string; data: DeliverEventPayload }>(JOBS_COLLECTION);
@@ -30,8 +31,9 @@ export function createOutbox(scheduler: Agenda, db: Database) {
   }
 
   return {
-    /** Indexes for the sweep and the pruning, next to Agenda's own. */
+    /** Agenda's index for finding the next job, and the outbox's for the sweep and the pruning. */
     async ensureIndexes(): Promise<void> {
+      await jobs.createIndex({ name: 1, priority: -1, lockedAt: 1, nextRunAt: 1, disabled: 1 }, { name: 'findAndLockNextJobIndex' });
       await jobs.createIndex({ 'data.eventId': 1 }, { name: 'outbox_event' });
       await jobs.createIndex({ name: 1, lastFinishedAt: 1 }, { name: 'outbox_finished' });
     },
@@ -41,11 +43,11 @@ export function createOutbox(scheduler: Agenda, db: Database) {
       await scheduler.now(DELIVER_EVENT_JOB, deliverEventPayload({ eventId: event._id, ticketId: ticket._id, assigneeId: ticket.assigneeId }));
     },
 
-    /** Stores the jobs of events journaled since `since` that have none; returns how many. */
-    async enqueueMissed(since: Date): Promise<number> {
+    /** Stores the jobs of events journaled between `since` and `until` that have none; returns how many. */
+    async enqueueMissed(since: Date, until?: Date): Promise<number> {
       let enqueued = 0;
       let batch: Pick<JournalEvent, '_id' | 'ticketId'>[] = [];
-      const events = db.models.JournalEvent.find({ at: trusted({ $gte: since }) })
+      const events = db.models.JournalEvent.find({ at: trusted(until ? { $gte: since, $lt: until } : { $gte: since }) })
         .select({ ticketId: 1 })
         .lean<Pick<JournalEvent, '_id' | 'ticketId'>[]>()
         .cursor();

@@ -7,6 +7,18 @@ import type { Logger } from '../logger.js';
 /** Where Agenda keeps its jobs: in the helpdesk's own database. */
 export const JOBS_COLLECTION = 'agendaJobs';
 
+/**
+ * The Mongo backend without its job-event logger, which is off here but would still create an
+ * `agenda_logs` collection and its indexes from Agenda's constructor, a promise nobody awaits
+ * or catches (a shutdown at that moment was an unhandled rejection). With the index creation
+ * also left to the outbox (outbox.ts), connecting does no I/O at all.
+ */
+class JobsOnlyMongoBackend extends MongoBackend {
+  override async connect(): Promise<void> {
+    await this.repository.connect();
+  }
+}
+
 export interface SchedulerOptions {
   db: Database;
   logger: Logger;
@@ -25,7 +37,7 @@ export function createScheduler(options: SchedulerOptions): Agenda {
   const mongo = options.db.connection.db;
   if (!mongo) throw new Error('the database connection is not open');
   const scheduler = new Agenda({
-    backend: new MongoBackend({ mongo, collection: JOBS_COLLECTION }),
+    backend: new JobsOnlyMongoBackend({ mongo, collection: JOBS_COLLECTION, ensureIndex: false }),
     notificationChannel: new InMemoryNotificationChannel(),
     name: `${hostname()}:${process.pid}`,
     processEvery: options.processEveryMs ?? 2000,

@@ -6,10 +6,17 @@ export interface BoundChat {
   chatId: string;
 }
 
-/** The chats of a department: those of the org config plus those bound with `/bind`. */
-export async function boundChats(models: Models, departmentKey: string): Promise<BoundChat[]> {
+/**
+ * The chats of a department: those of the org config plus those bound with `/bind`. Pass the
+ * department when it is already loaded.
+ */
+export async function boundChats(
+  models: Models,
+  departmentKey: string,
+  loaded?: { telegramChats?: string[]; slackChannels?: string[] } | null,
+): Promise<BoundChat[]> {
   const [department, bindings] = await Promise.all([
-    models.Department.findOne({ key: departmentKey }).lean(),
+    loaded === undefined ? models.Department.findOne({ key: departmentKey }).lean() : loaded,
     models.ChatBinding.find({ department: departmentKey, active: true }).lean(),
   ]);
   const chats = new Map<string, BoundChat>();

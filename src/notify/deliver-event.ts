@@ -7,6 +7,8 @@ import type { JournalEvent } from '../db/models/journal-event.js';
 import { pickLocalized } from '../db/models/localized.js';
 import type { Ticket } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
+import type { CardMessageDoc } from '../db/models/card-message.js';
+import type { DepartmentDoc } from '../db/models/department.js';
 import type { PersonDoc } from '../db/models/person.js';
 import { actorFromPerson } from '../people/actor.js';
 import { identitiesOf } from '../people/directory.js';
@@ -29,6 +31,8 @@ export interface EventDeliveryOptions {
 /** A chat showing the ticket's card; `live` while the chat may see the ticket. */
 interface CardTarget extends BoundChat {
   live: boolean;
+  /** The card already posted there, if any. */
+  posted: CardMessageDoc & { _id: Types.ObjectId } | null;
 }
 
 /** What the outbox knows of an event when it is journaled. */
@@ -65,9 +69,8 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   const claims = createDeliveryClaims(models, options.clock);
   const serial = serializeByKey();
 
-  async function renderCard(ticket: Ticket, fallback: JournalEvent): Promise<TicketCard> {
-    const [department, earlier, latest] = await Promise.all([
-      models.Department.findOne({ key: ticket.department }).lean(),
+  async function renderCard(ticket: Ticket, department: DepartmentDoc | null, fallback: JournalEvent): Promise<TicketCard> {
+    const [earlier, latest] = await Promise.all([
       models.Ticket.countDocuments({ requesterId: ticket.requesterId, number: trusted({ $lt: ticket.number }) }),
       fallback.seq === ticket.version ? fallback : models.JournalEvent.findOne({ ticketId: ticket._id, seq: ticket.version }).lean<JournalEvent>(),
     ]);
@@ -92,12 +95,16 @@ export function createEventDelivery(options: EventDeliveryOptions) {
    * in other chats. These follow the ticket only while their chat may see it (a person's own
    * chat, per the access policy); the others get one last, read-only render and stay as they are.
    */
-  async function cardTargets(ticket: Ticket): Promise<CardTarget[]> {
+  async function cardTargets(ticket: Ticket, department: DepartmentDoc | null): Promise<CardTarget[]> {
+    const posted = new Map((await models.CardMessage.find({ ticketId: ticket._id }).lean()).map((card) => [`${card.platform}:${card.chatId}`, card]));
     const targets = new Map<string, CardTarget>();
-    for (const chat of await boundChats(models, ticket.department)) targets.set(`${chat.platform}:${chat.chatId}`, { ...chat, live: true });
-    for (const card of await models.CardMessage.find({ ticketId: ticket._id, frozen: trusted({ $ne: true }) }).lean()) {
-      const key = `${card.platform}:${card.chatId}`;
-      if (!targets.has(key)) targets.set(key, { platform: card.platform, chatId: card.chatId, live: await viewerMaySee(card.viewerId, ticket) });
+    for (const chat of await boundChats(models, ticket.department, department)) {
+      const key = `${chat.platform}:${chat.chatId}`;
+      targets.set(key, { ...chat, live: true, posted: posted.get(key) ?? null });
+    }
+    for (const [key, card] of posted) {
+      if (targets.has(key) || card.frozen) continue;
+      targets.set(key, { platform: card.platform, chatId: card.chatId, live: await viewerMaySee(card.viewerId, ticket), posted: card });
     }
     return [...targets.values()].filter((chat) => channels.get(chat.platform));
   }
@@ -113,8 +120,7 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   async function deliverCard(chat: CardTarget, card: TicketCard): Promise<void> {
     const channel = channels.get(chat.platform)!;
     const { ticket } = card;
-    const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
-    const existing = await models.CardMessage.findOne(where).lean();
+    const existing = chat.posted;
     if (existing) {
       if (existing.version >= ticket.version && Boolean(existing.frozen) === !chat.live) return;
       await channel.updateCard(chat.chatId, existing.messageId, chat.live ? card : await readOnlyCard(card));
@@ -124,6 +130,7 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     await claims.once(`card:${ticket._id.toString()}:${chat.platform}:${chat.chatId}`, async () => {
       try {
         const { messageId } = await channel.postCard(chat.chatId, card);
+        const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
         await models.CardMessage.create({ ...where, ticketNumber: ticket.number, messageId, version: ticket.version }).catch((error: unknown) => {
           if (!isDuplicateKey(error)) throw error;
         });
@@ -168,8 +175,9 @@ export function createEventDelivery(options: EventDeliveryOptions) {
       retryable.push({ target: `${what} ${to}`, error });
     };
 
-    const card = await renderCard(ticket, event);
-    for (const chat of await cardTargets(ticket)) {
+    const department = await models.Department.findOne({ key: ticket.department }).lean<DepartmentDoc>();
+    const card = await renderCard(ticket, department, event);
+    for (const chat of await cardTargets(ticket, department)) {
       await deliverCard(chat, card).catch(failed('card', `${chat.platform}:${chat.chatId}`));
     }
     const asOfEvent = target.assigneeId === undefined ? ticket : { ...ticket, assigneeId: target.assigneeId };

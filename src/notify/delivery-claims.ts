@@ -5,7 +5,7 @@ import type { Models } from '../db/models/index.js';
 import { ChannelError } from './channel.js';
 
 /** How long a claimer owns a delivery; a crashed claimer's delivery is retried after it. */
-export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
+const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
 type ClaimResult = 'claimed' | 'done' | 'busy';
 
@@ -70,5 +70,3 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
     },
   };
 }
-
-export type DeliveryClaims = ReturnType<typeof createDeliveryClaims>;

@@ -51,7 +51,7 @@ export async function revokeApiToken(models: Models, tokenOrId: string, clock: C
 const LAST_USED_PRECISION_MS = 60_000;
 
 /** The active person behind a token, or null for an unknown, revoked or deactivated one. */
-export async function authenticateApiToken(models: Models, token: string, now = new Date()): Promise<PersonDoc | null> {
+export async function authenticateApiToken(models: Models, token: string, now: Date): Promise<PersonDoc | null> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
   const record = await models.ApiToken.findOne({ hash: hashToken(token), revokedAt: null }).lean();
   if (!record) return null;

@@ -1,5 +1,6 @@
-export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-export type Weekday = (typeof weekdays)[number];
+/** In the order of Date.getUTCDay(), which starts on Sunday. */
+const daysByIndex = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof daysByIndex)[number];
 
 /** Working time of one day, local: "09:00" to "18:00" ("24:00" ends the day). */
 export interface WorkingRange {
@@ -7,7 +8,10 @@ export interface WorkingRange {
   to: string;
 }
 
-/** When a department works: its time zone, hours per weekday (a missing day is closed) and holidays. */
+/**
+ * When a department works: its time zone, hours per weekday (a missing day is closed) and
+ * holidays. Hours `always` (a 24/7 service) work on holidays too.
+ */
 export interface BusinessCalendar {
   timezone: string;
   hours: 'always' | Partial<Record<Weekday, WorkingRange[]>>;
@@ -81,7 +85,7 @@ function minuteOfDay(clock: string): number {
 function rangesOn(calendar: BusinessCalendar, date: LocalDate): WorkingRange[] {
   if (calendar.hours === 'always') return [{ from: '00:00', to: '24:00' }];
   if (calendar.holidays.includes(isoDate(date))) return [];
-  const weekday = weekdays[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]!;
+  const weekday = daysByIndex[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]!;
   return [...(calendar.hours[weekday] ?? [])].sort((a, b) => minuteOfDay(a.from) - minuteOfDay(b.from));
 }
 

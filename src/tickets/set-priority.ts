@@ -1,7 +1,7 @@
 import type { Priority } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
-import { dueDateFields } from './ticket-sla.js';
+import { dueDateFieldsOf } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState, invalidTransition } from './transition-error.js';
 
@@ -23,7 +23,7 @@ export function setPriority(
       if (ticket.priority === priority) throw alreadyInState(ticket, 'set_priority');
       return {
         type: 'priority_changed',
-        set: { priority, ...(await dueDateFields(deps.models, ticket.department, priority, ticket.createdAt)) },
+        set: { priority, ...(await dueDateFieldsOf(deps.models, ticket.department, priority, ticket.createdAt)) },
         before: { priority: ticket.priority },
         after: { priority },
       };

@@ -40,12 +40,12 @@ export async function transferTicket(
     number,
     action: 'transfer',
     via,
-    plan: async (ticket) => {
+    plan: (ticket) => {
       if (ticket.department === department.key && ticket.category === category) {
         throw alreadyInState(ticket, 'transfer');
       }
       // The new department's targets apply, counted from when the ticket was opened.
-      const dueDates = ticket.department === department.key ? {} : await dueDateFields(deps.models, department.key, ticket.priority, ticket.createdAt);
+      const dueDates = ticket.department === department.key ? {} : dueDateFields(department.settings, ticket.priority, ticket.createdAt);
       const set: Record<string, unknown> = { department: department.key, category, ...dueDates };
       const before: Record<string, unknown> = { department: ticket.department, category: ticket.category };
       const after: Record<string, unknown> = { department: department.key, category };

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackgroundJobs, type BackgroundJobs, type BackgroundJobsOptions } from '../../src/jobs/background-jobs.js';
 import { DELIVER_EVENT_JOB, deliveryBackoff } from '../../src/jobs/deliver-event-job.js';
+import { OUTBOX_SWEEP_JOB } from '../../src/jobs/outbox-sweep-job.js';
 import { JOBS_COLLECTION } from '../../src/jobs/scheduler.js';
 import { ChannelRegistry } from '../../src/notify/channel.js';
 import { createEventDelivery, DeliveryIncomplete } from '../../src/notify/deliver-event.js';
@@ -102,6 +103,26 @@ describe('the notification outbox', () => {
     expect(first.channel.cardsOf(ticket.number)).toHaveLength(1);
     expect(logLines.some((line) => line.includes('deliveries of events journaled before an unclean stop were queued'))).toBe(true);
     expect(await first.jobs.outbox.enqueueMissed(new Date(Date.now() - 3600_000))).toBe(0);
+  });
+
+  it('delivers, at the next regular sweep, a change whose job the database refused at the time', async () => {
+    // This instance's clock runs two minutes ahead: the event has settled when the sweep looks.
+    const ahead = () => new Date(Date.now() + 120_000);
+    const channel = new RecordingChannel();
+    const channels = new ChannelRegistry();
+    channels.register(channel);
+    const delivery = createEventDelivery({ models: db.current.models, channels, logger, locale: 'en', clock: ahead });
+    const jobs = createBackgroundJobs({ db: db.current, delivery, logger, clock: ahead, processEveryMs: 100, deliveryRetry: { baseDelayMs: 20 } });
+    started.push(jobs);
+    await jobs.start();
+    const refused = createTicketService({ models: db.current.models, clock, logger, timezone: 'UTC' });
+    refused.subscribe(() => Promise.reject(new Error('database unreachable for a moment')));
+    const ticket = await open(refused, 'Opened while the job could not be stored');
+    await jobs.scheduler.now(OUTBOX_SWEEP_JOB);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await jobs.settle();
+    expect(channel.cardsOf(ticket.number)).toHaveLength(1);
+    expect(logLines.some((line) => line.includes('deliveries of recent events were missing and are queued now'))).toBe(true);
   });
 
   it('keeps jobs stored while no instance runs them, and the next start delivers them', async () => {

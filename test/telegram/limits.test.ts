@@ -74,6 +74,8 @@ describe('outgoing limits', () => {
       new GrammyError('Call failed', { ok: false, error_code: code, description, parameters }, 'sendMessage', {});
     expect(toChannelError(error(429, 'Too Many Requests', { retry_after: 7 }), redact)).toMatchObject({ retryable: true, retryAfterMs: 7000 });
     expect(toChannelError(error(500, 'Internal'), redact)).toMatchObject({ retryable: true });
+    // A refused token is fixed in the configuration; what waits must still go out afterwards.
+    expect(toChannelError(error(401, 'Unauthorized'), redact)).toMatchObject({ retryable: true });
     expect(toChannelError(error(403, 'Forbidden: bot was blocked by the user'), redact)).toMatchObject({ retryable: false, movedTo: null });
     expect(toChannelError(error(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1009 }), redact)).toMatchObject({
       retryable: false,

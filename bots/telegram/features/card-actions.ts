@@ -55,10 +55,8 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
     services.optional('switching card buttons', ctx.editMessageReplyMarkup({ reply_markup: keyboard }));
 
   /** Puts the card's own buttons back (after a picker, or a refused choice in one). */
-  async function restore(ctx: BotContext, actor: Actor, number: number): Promise<void> {
-    const ticket = await tickets.get(actor, number);
-    await setKeyboard(ctx, cardKeyboard(cardTr, codec, ctx.chat!.id, ticket));
-  }
+  const showButtons = (ctx: BotContext, ticket: Ticket) => setKeyboard(ctx, cardKeyboard(cardTr, codec, ctx.chat!.id, ticket));
+  const restore = async (ctx: BotContext, actor: Actor, number: number) => showButtons(ctx, await tickets.get(actor, number));
 
   async function pickerChoice(ctx: BotContext, actor: Actor, number: number, change: () => Promise<unknown>, key: string) {
     try {
@@ -111,9 +109,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
   });
 
   composer.filter(onButton(cardAction.history), async (ctx) => {
-    const { actor, number } = press(ctx);
-    await tickets.get(actor, number);
-    await acknowledge(ctx);
+    const { number } = press(ctx);
     await views.sendHistory(ctx, number, { publicOnly: false, ...(ctx.callbackQuery?.message ? { replyTo: ctx.callbackQuery.message.message_id } : {}) });
   });
 
@@ -121,7 +117,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
     const { actor, number } = press(ctx);
     const ticket = await tickets.get(actor, number);
     await acknowledge(ctx);
-    await setKeyboard(ctx, cardKeyboard(cardTr, codec, ctx.chat!.id, ticket));
+    await showButtons(ctx, ticket);
   });
 
   composer.filter(onButton(cardAction.priorityMenu), async (ctx) => {

@@ -4,11 +4,9 @@ import { InvalidButtonError } from '../runtime/bot-errors.js';
 import { requireActor } from '../runtime/guards.js';
 import type { BotServices } from '../services.js';
 import { keyboardOf } from '../ui/keyboard.js';
+import { MAX_DRAFT_FILES } from './new-ticket/draft.js';
 import { dialogAction } from './new-ticket/steps.js';
 import { helpText } from './help.js';
-
-/** An album has at most ten items, as has a ticket. */
-const MAX_OFFERED_FILES = 10;
 
 /**
  * Mounted last: whatever no feature took. A plain message in a private chat is offered as a
@@ -38,7 +36,7 @@ export function catchAllFeature(services: BotServices): Composer<BotContext> {
     const offer = ctx.session.offer;
     if (album && offer?.mediaGroup === album) {
       // The next photo of an album already offered (one message each, the caption on one of them).
-      if (ref && offer.files.length < MAX_OFFERED_FILES) offer.files.push(ref);
+      if (ref && offer.files.length < MAX_DRAFT_FILES) offer.files.push(ref);
       offer.text ||= text;
       return;
     }

@@ -37,6 +37,8 @@ export function ticketViews(services: BotServices) {
     const actor = requireActor(ctx);
     const [ticket, journal] = await Promise.all([tickets.get(actor, number), tickets.journal(actor, number)]);
     if (!(await fitsRoom(ctx, ticket))) return;
+    // A press is answered before the history goes out: in a busy group it may wait its turn.
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery();
     const events = options.publicOnly ? journal.filter((event) => !event.internal) : journal;
     const names = await cards.departmentNames(ctx.locale);
     const blocks = renderHistory(ctx, ticket, events, {

@@ -4,10 +4,11 @@ import type { Logger } from '../../../src/logger.js';
 import { kvScope } from '../store/kv.js';
 
 /**
- * Processes each update id once. Telegram re-sends updates after a crash (the getUpdates
- * offset was not confirmed) or a slow webhook answer; the unique (scope, key) index lets
- * exactly one delivery through. Claimed before handling: at most once, because a half-done
- * update repeated could open a second ticket.
+ * Marks that an update's handling began, once per update id (the unique (scope, key) index
+ * decides). Repeats Telegram sends are already dropped by the inbox; this guards the rest: an
+ * update handed over again at start while another instance handles it, or one whose handling
+ * was under way when the process died, which is not run twice (a half-done update repeated
+ * could open a second ticket).
  */
 export function dedupeUpdates(models: Models, logger: Logger): MiddlewareFn<Context> {
   const seen = kvScope<{ at: string }>(models, CLAIM_SCOPE);

@@ -24,9 +24,9 @@ export function migratedTo(error: unknown): string | null {
 }
 
 /**
- * Translates a Bot API failure into the core's ChannelError: flood control and server or
- * network trouble are worth retrying; a user who blocked the bot or a chat that removed it
- * is not. The message never carries the token.
+ * Translates a Bot API failure into the core's ChannelError: flood control, server or
+ * network trouble and a refused token are worth retrying; a user who blocked the bot or a
+ * chat that removed it is not. The message never carries the token.
  */
 export function toChannelError(error: unknown, redact: Redact): ChannelError {
   if (error instanceof ChannelError) return error;
@@ -37,6 +37,9 @@ export function toChannelError(error: unknown, redact: Redact): ChannelError {
       return new ChannelError(description, { retryable: true, retryAfterMs: (retryAfter ?? 1) * 1000 });
     }
     if (error.error_code >= 500) return new ChannelError(description, { retryable: true });
+    // The token was refused (revoked in BotFather): a configuration to fix, after which what
+    // waits must still go out, so keep retrying.
+    if (error.error_code === 401 || error.error_code === 404) return new ChannelError(description, { retryable: true });
     return new ChannelError(description, { retryable: false, movedTo: migratedTo(error) });
   }
   if (error instanceof HttpError) return new ChannelError(redact(error.message), { retryable: true });

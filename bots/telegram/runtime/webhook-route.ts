@@ -27,7 +27,10 @@ export function webhookRoute(options: { secret: string; accept: (update: Update)
         return reply.code(400).send({ error: 'not a telegram update' });
       }
       // Not started yet, stopping, or the database is down: 503 makes Telegram deliver it again later.
-      const accepted = await options.accept(update).catch(() => false);
+      const accepted = await options.accept(update).catch((error: unknown) => {
+        request.log.error({ err: error, updateId: update.update_id }, 'storing a telegram update failed: answered 503, Telegram sends it again');
+        return false;
+      });
       if (!accepted) return reply.code(503).send({ error: 'not ready' });
       return reply.code(200).send({ ok: true });
     });

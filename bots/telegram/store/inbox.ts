@@ -1,4 +1,5 @@
 import type { Update } from 'grammy/types';
+import type { Clock } from '../../../src/clock.js';
 import { trusted } from '../../../src/db/connection.js';
 import type { Models } from '../../../src/db/models/index.js';
 import { CLAIM_SCOPE, updateKey } from '../runtime/dedupe.js';
@@ -24,7 +25,7 @@ function duplicateIndexes(error: unknown): Set<number> {
  * stored updates that were never handled are handled. Repeats that Telegram sends (after a
  * crash, or a webhook answer it did not get) are dropped here.
  */
-export function createInbox(models: Models, botId: number) {
+export function createInbox(models: Models, botId: number, clock: Clock) {
   const { KvEntry } = models;
   const key = (update: Update) => updateKey(botId, update.update_id);
 
@@ -32,7 +33,7 @@ export function createInbox(models: Models, botId: number) {
     /** Stores the updates; returns those seen for the first time, to be handled. */
     async store(updates: Update[]): Promise<Update[]> {
       if (updates.length === 0) return [];
-      const now = new Date();
+      const now = clock();
       // As JSON text: a button press carries its keyboard, an array of arrays, which FerretDB refuses.
       const docs = updates.map((update) => ({ scope: SCOPE, key: key(update), value: JSON.stringify(update), createdAt: now, updatedAt: now }));
       try {

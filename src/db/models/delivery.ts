@@ -1,7 +1,6 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { Schema } from 'mongoose';
 
-export const deliveryStates = ['sending', 'sent', 'failed', 'abandoned'] as const;
-export type DeliveryState = (typeof deliveryStates)[number];
+const deliveryStates = ['sending', 'sent', 'failed', 'abandoned'] as const;
 
 /**
  * One message of the outbox to one target (a card posted in a chat, a notice to a person).
@@ -22,5 +21,3 @@ export const deliverySchema = new Schema(
 
 deliverySchema.index({ key: 1 }, { unique: true });
 deliverySchema.index({ state: 1, updatedAt: 1 });
-
-export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;
