@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { createSlackBot, type SlackBot } from '../bots/slack/index.js';
 import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -83,18 +84,34 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
     channels.register(telegram.channel);
   }
 
-  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, extraRoutes: telegram?.webhookRoute ? [telegram.webhookRoute] : [] });
+  let slack: SlackBot | null = null;
+  if (env.slack) {
+    slack = createSlackBot({
+      models: db.models,
+      tickets,
+      files,
+      i18n,
+      logger,
+      clock,
+      org: { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone },
+      slack: env.slack,
+    });
+    channels.register(slack.channel);
+  }
+
+  const extraRoutes = [telegram?.webhookRoute, slack?.route].filter((route) => route !== undefined);
+  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, extraRoutes });
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 
   if (telegram) shutdown.add('telegram bot', await startChat('telegram', telegram, logger));
   else logger.info('telegram: skipped, TELEGRAM_BOT_TOKEN is not set');
+  if (slack) shutdown.add('slack app', await startChat('slack', slack, logger));
+  else logger.info('slack: skipped, SLACK_BOT_TOKEN is not set');
   // Only now: a platform that refuses our credentials has stopped the start, so waiting
   // deliveries are not spent on it; one that is merely down is retried by the jobs.
   await jobs.start();
-  if (env.slack) logger.warn('slack: credentials are set, but this version has no Slack app yet; skipped');
-  else logger.info('slack: skipped, SLACK_BOT_TOKEN is not set');
   if (env.smtp) logger.warn('e-mail: SMTP_URL is set, but this version sends no e-mail yet; skipped');
   logger.info({ port: env.port }, 'helpdesk started');
-  return { app, db, tickets, jobs, telegram, shutdown };
+  return { app, db, tickets, jobs, telegram, slack, shutdown };
 }

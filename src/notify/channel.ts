@@ -25,6 +25,13 @@ export interface DirectNotice {
   audience: 'requester' | 'assignee' | 'watcher';
 }
 
+/** A comment or note on a ticket, for the discussion shown next to its card. */
+export interface CardActivity {
+  ticket: Ticket;
+  event: JournalEvent;
+  locale: string;
+}
+
 /**
  * The small interface through which the core talks to a chat platform. Bots implement it
  * and register it at start-up; the core never imports a bot.
@@ -37,6 +44,11 @@ export interface ChatChannel {
   updateCard(chatId: string, messageId: string, card: TicketCard): Promise<void>;
   /** Sends a personal message to a user of the platform. */
   sendDirect(userId: string, notice: DirectNotice): Promise<void>;
+  /**
+   * Optional: adds a comment or note to the discussion under a card (a Slack thread). Never
+   * called for the chat the comment was written in.
+   */
+  postCardActivity?(chatId: string, messageId: string, activity: CardActivity): Promise<void>;
 }
 
 /**

@@ -46,6 +46,9 @@ export interface EventToDeliver {
   assigneeId?: Types.ObjectId | null;
 }
 
+/** Events that belong to the discussion under a card. */
+const discussionEvents = new Set(['replied', 'noted']);
+
 /** Some targets of an event could not be reached yet, for a reason that may pass (platform down). */
 export class DeliveryIncomplete extends Error {
   readonly retryAfterMs: number | null;
@@ -117,19 +120,22 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     return { ...card, lastEvent: lastPublic ?? card.lastEvent, readOnly: true };
   }
 
-  async function deliverCard(chat: CardTarget, card: TicketCard): Promise<void> {
+  /** Posts or edits the card; returns where it lives, for the discussion under it. */
+  async function deliverCard(chat: CardTarget, card: TicketCard): Promise<string | null> {
     const channel = channels.get(chat.platform)!;
     const { ticket } = card;
     const existing = chat.posted;
     if (existing) {
-      if (existing.version >= ticket.version && Boolean(existing.frozen) === !chat.live) return;
+      if (existing.version >= ticket.version && Boolean(existing.frozen) === !chat.live) return existing.messageId;
       await channel.updateCard(chat.chatId, existing.messageId, chat.live ? card : await readOnlyCard(card));
       await models.CardMessage.updateOne({ _id: existing._id }, { $set: { version: Math.max(existing.version, ticket.version), frozen: !chat.live } });
-      return;
+      return existing.messageId;
     }
+    let posted: string | null = null;
     await claims.once(`card:${ticket._id.toString()}:${chat.platform}:${chat.chatId}`, async () => {
       try {
         const { messageId } = await channel.postCard(chat.chatId, card);
+        posted = messageId;
         const where = { ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId };
         await models.CardMessage.create({ ...where, ticketNumber: ticket.number, messageId, version: ticket.version }).catch((error: unknown) => {
           if (!isDuplicateKey(error)) throw error;
@@ -140,6 +146,20 @@ export function createEventDelivery(options: EventDeliveryOptions) {
         throw error;
       }
     });
+    if (posted) return posted;
+    // Posted by an earlier attempt of this delivery: the record says where.
+    const stored = await models.CardMessage.findOne({ ticketId: ticket._id, platform: chat.platform, chatId: chat.chatId }).lean();
+    return stored?.messageId ?? null;
+  }
+
+  /** A comment or note joins the discussion under each live card, except where it was written. */
+  async function deliverActivity(chat: CardTarget, messageId: string, event: JournalEvent, card: TicketCard): Promise<void> {
+    const channel = channels.get(chat.platform)!;
+    if (!channel.postCardActivity || !chat.live || !discussionEvents.has(event.type)) return;
+    if (event.origin?.platform === chat.platform && event.origin.chatId === chat.chatId) return;
+    await claims.once(`thread:${event._id.toString()}:${chat.platform}:${chat.chatId}`, () =>
+      channel.postCardActivity!(chat.chatId, messageId, { ticket: card.ticket, event, locale: card.locale }),
+    );
   }
 
   async function deliverDirect(event: JournalEvent, ticket: Ticket, recipient: Recipient): Promise<void> {
@@ -178,7 +198,8 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     const department = await models.Department.findOne({ key: ticket.department }).lean<DepartmentDoc>();
     const card = await renderCard(ticket, department, event);
     for (const chat of await cardTargets(ticket, department)) {
-      await deliverCard(chat, card).catch(failed('card', `${chat.platform}:${chat.chatId}`));
+      const messageId = await deliverCard(chat, card).catch(failed('card', `${chat.platform}:${chat.chatId}`));
+      if (messageId) await deliverActivity(chat, messageId, event, card).catch(failed('discussion', `${chat.platform}:${chat.chatId}`));
     }
     const asOfEvent = target.assigneeId === undefined ? ticket : { ...ticket, assigneeId: target.assigneeId };
     for (const recipient of recipientsOf(event, asOfEvent)) {

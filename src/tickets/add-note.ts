@@ -28,6 +28,7 @@ export async function addNote(
       text,
       internal: true,
       attachments,
+      origin: input.origin ?? null,
     }),
   });
 }

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { HelpdeskError } from '../errors.js';
 import type { JournalEvent, JournalEventType } from '../db/models/journal-event.js';
 import type { Attachment, Ticket } from '../db/models/ticket.js';
+import type { CommentOrigin } from './comment-input.js';
 import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
 import { applyJournalEvent, claimJournalEvent, rollForward } from './journal.js';
@@ -21,6 +22,8 @@ export interface ChangePlan {
   text?: string | null;
   internal?: boolean;
   attachments?: Attachment[];
+  /** Where a comment was written (it is not echoed back there). */
+  origin?: CommentOrigin | null;
 }
 
 export interface ChangeRequest {
@@ -55,6 +58,7 @@ function journalEvent(ticket: Ticket, request: ChangeRequest, plan: ChangePlan, 
     internal: plan.internal ?? false,
     attachments: plan.attachments ?? [],
     via: request.via,
+    origin: plan.origin ?? null,
     change: {
       set: Object.entries(plan.set).map(([path, value]) => ({ path, value })),
       addPublicKeywords: plan.addPublicKeywords ?? [],

@@ -2,9 +2,16 @@ import type { StoredFile } from '../db/files.js';
 import { HelpdeskError } from '../errors.js';
 import { limits } from './ticket-limits.js';
 
+/** The chat a comment was written in, so it is not echoed back there (a Slack card's thread). */
+export interface CommentOrigin {
+  platform: string;
+  chatId: string;
+}
+
 export interface CommentInput {
   text: string;
   attachments?: StoredFile[];
+  origin?: CommentOrigin | null;
 }
 
 /** The trimmed text of a comment; refuses an empty one (without files) and an oversized one. */

@@ -75,6 +75,7 @@ export async function replyToTicket(
         text,
         internal: false,
         attachments,
+        origin: input.origin ?? null,
       };
     },
   });

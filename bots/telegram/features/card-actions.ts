@@ -42,7 +42,7 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
   const cardTr = translator(services.i18n, services.org.locale);
 
   const press = (ctx: BotContext) => ({ actor: requireActor(ctx), number: numberField(ctx, 0), chatId: ctx.chat!.id });
-  const done = (ctx: BotContext, key: string, number: number) => ctx.answerCallbackQuery({ text: ctx.t(`tg.done.${key}`, { number }) });
+  const done = (ctx: BotContext, key: string, number: number) => ctx.answerCallbackQuery({ text: ctx.t(`done.${key}`, { number }) });
 
   /** A picker is only opened for someone who may use it, so nobody else sees it appear. */
   async function authorized(actor: Actor, number: number, action: TicketAction): Promise<Ticket> {

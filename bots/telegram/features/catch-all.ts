@@ -41,8 +41,8 @@ export function catchAllFeature(services: BotServices): Composer<BotContext> {
       return;
     }
     ctx.session.offer = { text, files: ref ? [ref] : [], ...(album ? { mediaGroup: album } : {}) };
-    const yes = { text: ctx.t('tg.button.open_ticket'), data: services.codec.encode(ctx.chat.id, dialogAction.offerYes) };
-    const no = { text: ctx.t('tg.button.no'), data: services.codec.encode(ctx.chat.id, dialogAction.offerNo) };
+    const yes = { text: ctx.t('button.open_ticket'), data: services.codec.encode(ctx.chat.id, dialogAction.offerYes) };
+    const no = { text: ctx.t('button.no'), data: services.codec.encode(ctx.chat.id, dialogAction.offerNo) };
     await ctx.reply(ctx.t('tg.offer.question'), {
       reply_parameters: { message_id: ctx.message.message_id, allow_sending_without_reply: true },
       reply_markup: keyboardOf([[yes, no]]),

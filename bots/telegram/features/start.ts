@@ -20,7 +20,7 @@ export function startFeature(services: BotServices): Composer<BotContext> {
 
   const askContact = (ctx: BotContext) =>
     ctx.reply(ctx.t('tg.start.share_contact'), {
-      reply_markup: new Keyboard().requestContact(ctx.t('tg.button.share_contact')).resized().oneTime(),
+      reply_markup: new Keyboard().requestContact(ctx.t('button.share_contact')).resized().oneTime(),
     });
 
   const linked = async (ctx: BotContext, person: PersonDoc) => {

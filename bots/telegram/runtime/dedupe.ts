@@ -1,7 +1,7 @@
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Models } from '../../../src/db/models/index.js';
 import type { Logger } from '../../../src/logger.js';
-import { kvScope } from '../store/kv.js';
+import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
  * Marks that an update's handling began, once per update id (the unique (scope, key) index

@@ -4,7 +4,7 @@ import type { FileStore } from '../../../src/db/files.js';
 import type { Models } from '../../../src/db/models/index.js';
 import type { SessionData } from '../context.js';
 import { INBOX_SCOPE } from '../store/inbox.js';
-import { kvScope } from '../store/kv.js';
+import { kvScope } from '../../../src/db/kv-scope.js';
 import { MESSAGE_LINK_SCOPE } from '../store/message-links.js';
 import { SESSION_SCOPE } from '../store/session-storage.js';
 import { CLAIM_SCOPE } from './dedupe.js';

@@ -1,5 +1,5 @@
 import type { Models } from '../../../src/db/models/index.js';
-import { kvScope } from './kv.js';
+import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
  * What a bot message is about, so that replying to it acts on the right ticket: a comment

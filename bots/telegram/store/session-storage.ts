@@ -1,7 +1,7 @@
 import type { StorageAdapter } from 'grammy';
 import type { Models } from '../../../src/db/models/index.js';
 import type { SessionData } from '../context.js';
-import { kvScope } from './kv.js';
+import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
  * Dialog state lives in MongoDB (KvEntry scope `tg-session`), written after every update, so

@@ -1,5 +1,5 @@
 import type { Models } from '../../../src/db/models/index.js';
-import { kvScope } from './kv.js';
+import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
  * The last `language_code` Telegram reported for each user, so a notice sent later (with no

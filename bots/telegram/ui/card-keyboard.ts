@@ -34,7 +34,7 @@ type ChatId = number | string;
  * on who looks). Whatever is shown, the press is authorized for the person who pressed.
  */
 export function cardKeyboard(tr: Translator, codec: CallbackCodec, chatId: ChatId, ticket: Ticket): InlineKeyboard {
-  const b = (key: string, action: string): Button => ({ text: tr.t(`tg.button.${key}`), data: codec.encode(chatId, action, ticket.number) });
+  const b = (key: string, action: string): Button => ({ text: tr.t(`button.${key}`), data: codec.encode(chatId, action, ticket.number) });
   const open = ['new', 'in_progress', 'waiting'].includes(ticket.status);
   const first: Button[] = [];
   if (open) first.push(ticket.assigneeId ? b('release', cardAction.release) : b('take', cardAction.take));
@@ -57,7 +57,7 @@ export function priorityKeyboard(tr: Translator, codec: CallbackCodec, chatId: C
     text: `${priority === ticket.priority ? '• ' : ''}${priorityIcon[priority]} ${tr.t(`priority.${priority}`)}`,
     data: codec.encode(chatId, cardAction.priority, ticket.number, priority),
   }));
-  return keyboardOf([...inRows(buttons, 2), [{ text: tr.t('tg.button.back'), data: codec.encode(chatId, cardAction.back, ticket.number) }]]);
+  return keyboardOf([...inRows(buttons, 2), [{ text: tr.t('button.back'), data: codec.encode(chatId, cardAction.back, ticket.number) }]]);
 }
 
 export function transferKeyboard(
@@ -75,8 +75,8 @@ export function transferKeyboard(
     }));
   return keyboardOf([
     ...inRows(buttons, 2),
-    [{ text: tr.t('tg.button.assign_person'), data: codec.encode(chatId, cardAction.assignMenu, ticket.number) }],
-    [{ text: tr.t('tg.button.back'), data: codec.encode(chatId, cardAction.back, ticket.number) }],
+    [{ text: tr.t('button.assign_person'), data: codec.encode(chatId, cardAction.assignMenu, ticket.number) }],
+    [{ text: tr.t('button.back'), data: codec.encode(chatId, cardAction.back, ticket.number) }],
   ]);
 }
 
@@ -93,6 +93,6 @@ export function assignKeyboard(
   }));
   return keyboardOf([
     ...inRows(buttons, 2),
-    [{ text: tr.t('tg.button.back'), data: codec.encode(chatId, cardAction.transferMenu, ticket.number) }],
+    [{ text: tr.t('button.back'), data: codec.encode(chatId, cardAction.transferMenu, ticket.number) }],
   ]);
 }

@@ -32,10 +32,10 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
   const dueLines: (Html | null)[] = open
     ? [
         !responded && sla.firstResponseDue
-          ? tr.html('tg.card.response_due', { time: when(sla.firstResponseDue), late: sla.firstResponseBreached ? ' ⚠️' : '' })
+          ? tr.html('card.response_due', { time: when(sla.firstResponseDue), late: sla.firstResponseBreached ? ' ⚠️' : '' })
           : null,
         sla.resolutionDue
-          ? tr.html('tg.card.resolution_due', { time: when(sla.resolutionDue), late: sla.resolutionBreached ? ' ⚠️' : '' })
+          ? tr.html('card.resolution_due', { time: when(sla.resolutionDue), late: sla.resolutionBreached ? ' ⚠️' : '' })
           : null,
       ]
     : [];
@@ -49,16 +49,16 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
         html`👤 ${requester.name}`,
         org,
         requester.phone ?? null,
-        tr.t('tg.card.earlier_tickets', { count: card.requesterTicketCount }),
+        tr.t('card.earlier_tickets', { count: card.requesterTicketCount }),
       ],
       ' · ',
     ),
     html`🏷 ${card.departmentName}${extras.categoryName ? ` › ${extras.categoryName}` : ''}`,
     description ? html`📝 ${truncate(description, EXCERPT_MAX)}` : null,
-    ticket.attachments.length ? tr.html('tg.card.attachments', { count: ticket.attachments.length }) : null,
+    ticket.attachments.length ? tr.html('card.attachments', { count: ticket.attachments.length }) : null,
     ...dueLines,
-    ticket.assigneeName ? tr.html('tg.card.assignee', { name: ticket.assigneeName }) : tr.html('tg.card.unassigned'),
-    ticket.rating ? tr.html('tg.card.rating', { score: ticket.rating.score }) : null,
+    ticket.assigneeName ? tr.html('card.assignee', { name: ticket.assigneeName }) : tr.html('card.unassigned'),
+    ticket.rating ? tr.html('card.rating', { score: ticket.rating.score }) : null,
     html`🕓 ${describeEvent(tr, lastEvent, extras.departmentName)} · ${when(lastEvent.at)}`,
     lastText ? html`<blockquote>${lastEvent.internal ? '🔒 ' : ''}${lastText}</blockquote>` : null,
   ]);

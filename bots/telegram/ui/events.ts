@@ -16,18 +16,18 @@ export function describeEvent(tr: Translator, event: JournalEvent, departmentNam
   const after = event.after ?? {};
   switch (event.type) {
     case 'assigned':
-      return tr.html('tg.event.assigned', { actor, assignee: field(after.assigneeName) });
+      return tr.html('event.assigned', { actor, assignee: field(after.assigneeName) });
     case 'transferred':
-      return tr.html('tg.event.transferred', { actor, department: departmentName(field(after.department)) });
+      return tr.html('event.transferred', { actor, department: departmentName(field(after.department)) });
     case 'priority_changed':
-      return tr.html('tg.event.priority_changed', { actor, priority: tr.t(`priority.${field(after.priority)}`) });
+      return tr.html('event.priority_changed', { actor, priority: tr.t(`priority.${field(after.priority)}`) });
     case 'status_changed':
-      return tr.html('tg.event.status_changed', { actor, status: tr.t(`status.${field(after.status)}`) });
+      return tr.html('event.status_changed', { actor, status: tr.t(`status.${field(after.status)}`) });
     case 'rated': {
       const rating = after.rating as { score?: number } | null | undefined;
-      return tr.html('tg.event.rated', { actor, score: rating?.score ?? '?' });
+      return tr.html('event.rated', { actor, score: rating?.score ?? '?' });
     }
     default:
-      return tr.html(`tg.event.${event.type}`, { actor });
+      return tr.html(`event.${event.type}`, { actor });
   }
 }

@@ -1,25 +1,2 @@
-/** "20 MB", "512 KB", "300 B": limits as people read them. */
-export function formatBytes(bytes: number): string {
-  const units: [number, string][] = [
-    [1024 * 1024 * 1024, 'GB'],
-    [1024 * 1024, 'MB'],
-    [1024, 'KB'],
-  ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-    }
-  }
-  return `${bytes} B`;
-}
-
-/**
- * A description without its first line when that line is the title (it became the title),
- * so a card or a summary does not say it twice. Empty when nothing else was written.
- */
-export function bodyAfterTitle(description: string, title: string): string {
-  const text = description.trim();
-  const [first = '', ...rest] = text.split('\n');
-  return first.trim() === title.trim() ? rest.join('\n').trim() : text;
-}
+export { formatBytes } from '../../../src/i18n/format-bytes.js';
+export { bodyAfterTitle } from '../../../src/tickets/body-after-title.js';

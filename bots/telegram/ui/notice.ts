@@ -23,10 +23,10 @@ function headerKey(notice: DirectNotice): string | null {
       case 'taken':
       case 'assigned':
       case 'replied':
-        return `tg.notice.requester.${event.type}`;
+        return `notice.requester.${event.type}`;
       case 'status_changed':
-        if (status === 'waiting' || status === 'resolved' || status === 'closed') return `tg.notice.requester.${status}`;
-        return 'tg.notice.requester.reopened';
+        if (status === 'waiting' || status === 'resolved' || status === 'closed') return `notice.requester.${status}`;
+        return 'notice.requester.reopened';
       default:
         return null;
     }
@@ -37,9 +37,9 @@ function headerKey(notice: DirectNotice): string | null {
       case 'noted':
       case 'assigned':
       case 'rated':
-        return `tg.notice.assignee.${event.type}`;
+        return `notice.assignee.${event.type}`;
       case 'status_changed':
-        return 'tg.notice.assignee.status';
+        return 'notice.assignee.status';
       default:
         return null;
     }
@@ -72,7 +72,7 @@ export function renderNotice(tr: Translator, notice: DirectNotice, departmentNam
   const blocks: Html[] = chunks.length
     ? chunks.map((chunk, index) => (index === 0 ? html`${header}\n<blockquote>${chunk}</blockquote>` : html`<blockquote>${chunk}</blockquote>`))
     : [header];
-  if (event.attachments?.length) blocks.push(tr.html('tg.notice.attachments', { count: event.attachments.length }));
+  if (event.attachments?.length) blocks.push(tr.html('notice.attachments', { count: event.attachments.length }));
   const closed = ticket.status === 'closed';
   const hint = closed ? 'tg.notice.closed_hint' : event.internal ? 'tg.notice.note_hint' : 'tg.notice.reply_hint';
   blocks.push(tr.html(hint, { number: ticket.number }));

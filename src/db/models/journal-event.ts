@@ -36,6 +36,8 @@ export interface JournalEvent {
   attachments: Attachment[];
   /** The channel the change came from (telegram, slack, email, api, schedule, system). */
   via: string;
+  /** The chat a comment was written in, if a bot knows it (so it is not echoed back there). */
+  origin?: { platform: string; chatId: string } | null;
   /**
    * The write itself, as absolute values: the journal is written first and is the source
    * of truth, so a ticket document left behind (crash, lost race) is rolled forward from it.
@@ -65,6 +67,7 @@ export const journalEventSchema = new Schema(
     internal: { type: Boolean, default: false },
     attachments: { type: [Schema.Types.Mixed], default: [] },
     via: { type: String, required: true },
+    origin: { type: Schema.Types.Mixed, default: null },
     change: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'journal', versionKey: false, minimize: false },

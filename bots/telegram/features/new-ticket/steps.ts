@@ -40,7 +40,7 @@ export async function stepAfter(services: BotServices, dialog: NewTicketDialog, 
 }
 
 function cancelButton(ctx: BotContext, services: BotServices): Button {
-  return { text: ctx.t('tg.button.cancel'), data: services.codec.encode(ctx.chat!.id, dialogAction.cancel) };
+  return { text: ctx.t('button.cancel'), data: services.codec.encode(ctx.chat!.id, dialogAction.cancel) };
 }
 
 async function summary(ctx: BotContext, services: BotServices, dialog: NewTicketDialog): Promise<Html> {
@@ -90,14 +90,14 @@ export async function showStep(ctx: BotContext, services: BotServices, dialog: N
       await ctx.reply(ctx.t('tg.new.description'), { reply_markup: keyboardOf([[cancel]]) });
       return;
     case 'files': {
-      const done = { text: ctx.t('tg.button.files_done'), data: codec.encode(chatId, dialogAction.filesDone) };
+      const done = { text: ctx.t('button.files_done'), data: codec.encode(chatId, dialogAction.filesDone) };
       await ctx.reply(ctx.t('tg.new.files', { limit: formatBytes(services.files.maxBytes) }), { reply_markup: keyboardOf([[done], [cancel]]) });
       return;
     }
     case 'summary': {
       const buttons = [
-        { text: ctx.t('tg.button.confirm'), data: codec.encode(chatId, dialogAction.confirm) },
-        { text: ctx.t('tg.button.edit'), data: codec.encode(chatId, dialogAction.edit) },
+        { text: ctx.t('button.confirm'), data: codec.encode(chatId, dialogAction.confirm) },
+        { text: ctx.t('button.edit'), data: codec.encode(chatId, dialogAction.edit) },
       ];
       await ctx.reply((await summary(ctx, services, dialog)).value, { ...htmlMode, reply_markup: keyboardOf([buttons, [cancel]]) });
       return;

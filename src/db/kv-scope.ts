@@ -1,6 +1,6 @@
-import { trusted } from '../../../src/db/connection.js';
-import { isDuplicateKey } from '../../../src/db/duplicate-key.js';
-import type { Models } from '../../../src/db/models/index.js';
+import { trusted } from './connection.js';
+import { isDuplicateKey } from './duplicate-key.js';
+import type { Models } from './models/index.js';
 
 /** One scope of the KvEntry collection: small state that must survive a restart. */
 export interface KvScope<T> {

@@ -1,0 +1,41 @@
+import { kvScope } from '../../../src/db/kv-scope.js';
+import type { Models } from '../../../src/db/models/index.js';
+
+export interface ThreadRoot {
+  channel: string;
+  ts: string;
+}
+
+/** What a thread is about: a ticket's thread in a person's DM, or a card's thread in a channel. */
+export type ThreadSubject = { kind: 'dm'; ticket: number } | { kind: 'card'; ticket: number };
+
+/**
+ * The threads the app keeps: each ticket has one thread in each person's DM with the app
+ * (its notices arrive there, replies there are comments), and each card's thread in a
+ * channel carries the ticket's discussion. Stored, so they survive a restart.
+ */
+export function ticketThreads(models: Models) {
+  const byPerson = kvScope<ThreadRoot>(models, 'slack-dm-thread');
+  const byRoot = kvScope<{ ticket: number }>(models, 'slack-thread');
+  const rootKey = (channel: string, ts: string) => `${channel}:${ts}`;
+
+  return {
+    /** The ticket's thread in the user's DM, if one was started. */
+    dmThread: (userId: string, ticket: number) => byPerson.get(`${userId}:${ticket}`),
+
+    async rememberDmThread(userId: string, ticket: number, root: ThreadRoot): Promise<void> {
+      await byRoot.set(rootKey(root.channel, root.ts), { ticket });
+      await byPerson.set(`${userId}:${ticket}`, root);
+    },
+
+    /** What the thread under this root message is about, or null for any other thread. */
+    async subjectOf(channel: string, threadTs: string): Promise<ThreadSubject | null> {
+      const dm = await byRoot.get(rootKey(channel, threadTs));
+      if (dm) return { kind: 'dm', ticket: dm.ticket };
+      const card = await models.CardMessage.findOne({ platform: 'slack', chatId: channel, messageId: threadTs }).lean();
+      return card ? { kind: 'card', ticket: card.ticketNumber } : null;
+    },
+  };
+}
+
+export type TicketThreads = ReturnType<typeof ticketThreads>;
