@@ -6,6 +6,7 @@ import type { Logger } from '../../../src/logger.js';
 
 export const EVENTS_PATH = '/slack/events';
 const BODY_LIMIT = 1024 * 1024;
+const MAX_SKEW_SECONDS = 5 * 60;
 
 type Body = Record<string, unknown>;
 
@@ -72,6 +73,8 @@ export class FastifyReceiver implements Receiver {
       const signature = header(request.headers['x-slack-signature']);
       const timestamp = Number(header(request.headers['x-slack-request-timestamp']));
       try {
+        // Bolt checks only the past; a timestamp far ahead is refused as well (Slack's rule is "within five minutes").
+        if (timestamp > this.options.clock().getTime() / 1000 + MAX_SKEW_SECONDS) throw new Error('request timestamp is in the future');
         verifySlackRequest({
           signingSecret: this.options.signingSecret,
           body: raw,
