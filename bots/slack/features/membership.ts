@@ -9,11 +9,13 @@ import { translator } from '../ui/translator.js';
  * how to bind it.
  */
 export function membershipFeature(app: App, services: SlackServices, botUserId: () => string): void {
-  app.event('channel_left', async ({ event }) => {
-    const department = await departmentOfChat(services.models, 'slack', event.channel);
-    if (department) await services.alerts({ code: 'removed_from_channel', channel: event.channel, doing: `receiving the tickets of ${department}` });
-    else services.logger.info({ channel: event.channel }, 'slack: the app left a channel');
-  });
+  const left = async (channel: string) => {
+    const department = await departmentOfChat(services.models, 'slack', channel);
+    if (department) await services.alerts({ code: 'removed_from_channel', channel, doing: `receiving the tickets of ${department}` });
+    else services.logger.info({ channel }, 'slack: the app left a channel');
+  };
+  app.event('channel_left', ({ event }) => left(event.channel));
+  app.event('group_left', ({ event }) => left(event.channel));
 
   app.event('member_joined_channel', async ({ event }) => {
     if (event.user !== botUserId()) return;
