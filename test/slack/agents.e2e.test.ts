@@ -21,6 +21,8 @@ afterAll(async () => {
 });
 
 const text = (value: unknown) => JSON.stringify(value ?? '');
+const openTicket = async (description: string) =>
+  (await h.tickets.open(h.people.rita.actor, { department: 'it', description, source: 'slack' }, 'slack')).number;
 
 async function ephemeralSaying(userId: string, match: string) {
   return h.waitFor(() => h.fake.ephemerals(userId).find((m) => text(m).includes(match)), `ephemeral to ${userId} saying ${match}`);
@@ -138,4 +140,21 @@ describe('slack: a ticket from any message', () => {
     expect(ticket.description).toContain(`https://fake.slack.test/archives/${h.channels.it.id}/p`);
     await h.waitFor(() => h.fake.thread(h.channels.it.id, message.ts).find((m) => m.text.includes(`#${ticket.number}`)), 'link in the message thread');
   });
+});
+
+describe('slack: Block Kit limits', () => {
+  it('keeps every card and history within Block Kit limits, with user text escaped', async () => {
+    const title = `${'Long title <!here> & *bold* '.repeat(10)}`.slice(0, 200);
+    const number = await openTicket(`${title}\n${'<@U999> very long description '.repeat(600)}`);
+    const card = await h.cardShowing(h.channels.it.id, number, '&lt;!here&gt;');
+    expect(h.fake.validateBlocks(card.blocks)).toEqual([]);
+    expect(text(card.blocks)).not.toContain('<!here>');
+    // More events than 50 blocks hold; History reads the journal, so the outbox need not finish first.
+    for (let i = 0; i < 50; i += 1) await h.tickets.note(h.people.ivan.actor, number, { text: `Note ${i} ${'x'.repeat(2500)}` }, 'slack');
+    await h.press(h.people.ivan.user, h.channels.it.id, number, 'card.history');
+    const history = await h.waitFor(() => h.fake.ephemerals(h.people.ivan.user.id).find((m) => text(m).includes('Note 49')), 'history');
+    expect(history.blocks!.length).toBeLessThanOrEqual(50);
+    expect(text(history)).toContain('older events are not shown');
+  }, 90_000);
+
 });
