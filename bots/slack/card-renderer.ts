@@ -1,5 +1,6 @@
 import { trusted } from '../../src/db/connection.js';
 import type { Models } from '../../src/db/models/index.js';
+import { departmentNames as namesOf } from '../../src/notify/department-names.js';
 import type { JournalEvent } from '../../src/db/models/journal-event.js';
 import { pickLocalized } from '../../src/db/models/localized.js';
 import type { Ticket } from '../../src/db/models/ticket.js';
@@ -8,26 +9,11 @@ import type { TicketCard } from '../../src/notify/channel.js';
 import { renderCardBlocks, type RenderedCard } from './ui/card-blocks.js';
 import { translator } from './ui/translator.js';
 
-export interface DepartmentNameMap {
-  get(key: string): { name: string; categories: Map<string, string> } | undefined;
-}
-
 /** Renders cards (blocks and buttons) from the core's TicketCard, or from a ticket as it is now. */
 export function createCardRenderer(deps: { models: Models; i18n: I18n; orgLocale: string; timeZone: string }) {
   const { models } = deps;
 
-  async function departmentNames(locale: string): Promise<DepartmentNameMap> {
-    const departments = await models.Department.find({}).lean();
-    return new Map(
-      departments.map((department) => [
-        department.key,
-        {
-          name: pickLocalized(department.name, locale) || department.key,
-          categories: new Map(department.categories.map((category) => [category.key, pickLocalized(category.name, locale) || category.key])),
-        },
-      ]),
-    );
-  }
+  const departmentNames = (locale: string) => namesOf(models, locale);
 
   return {
     departmentNames,

@@ -1,6 +1,7 @@
 import type { InlineKeyboard } from 'grammy';
 import { trusted } from '../../src/db/connection.js';
 import type { Models } from '../../src/db/models/index.js';
+import { departmentNames as namesOf } from '../../src/notify/department-names.js';
 import type { JournalEvent } from '../../src/db/models/journal-event.js';
 import { pickLocalized } from '../../src/db/models/localized.js';
 import type { Ticket } from '../../src/db/models/ticket.js';
@@ -25,18 +26,7 @@ export interface CardMessage {
 export function createCardRenderer(deps: { models: Models; i18n: I18n; codec: CallbackCodec; orgLocale: string; timeZone: string }) {
   const { models, i18n, codec } = deps;
 
-  async function departmentNames(locale: string): Promise<Map<string, { name: string; categories: Map<string, string> }>> {
-    const departments = await models.Department.find({}).lean();
-    return new Map(
-      departments.map((department) => [
-        department.key,
-        {
-          name: pickLocalized(department.name, locale) || department.key,
-          categories: new Map(department.categories.map((category) => [category.key, pickLocalized(category.name, locale) || category.key])),
-        },
-      ]),
-    );
-  }
+  const departmentNames = (locale: string) => namesOf(models, locale);
 
   return {
     async render(card: TicketCard, chatId: number | string): Promise<CardMessage> {

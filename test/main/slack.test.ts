@@ -1,5 +1,4 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,17 +10,9 @@ import { startHelpdesk } from '../../src/main.js';
 import { uniqueDatabaseUri } from '../support/database.js';
 import { SlackSender } from '../slack/support/signed-requests.js';
 import { startSlackFake, type FakeSlackChannel, type FakeSlackUser, type SlackFake } from '../slack/support/web-api-fake.js';
+import { freePort } from '../support/free-port.js';
 
 const SECRET = 'main-test-signing-secret-42';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let fake: SlackFake;
 let channel: FakeSlackChannel;

@@ -1,5 +1,4 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -10,15 +9,7 @@ import { startHelpdesk } from '../../src/main.js';
 import { createApiToken } from '../../src/people/api-tokens.js';
 import { uniqueDatabaseUri } from '../support/database.js';
 import { startBotApiFake, type BotApiFake, type FakeChat, type FakeUser } from '../telegram/support/bot-api-fake.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 let api: BotApiFake;
 let group: FakeChat;

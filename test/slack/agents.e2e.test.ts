@@ -156,5 +156,4 @@ describe('slack: Block Kit limits', () => {
     expect(history.blocks!.length).toBeLessThanOrEqual(50);
     expect(text(history)).toContain('older events are not shown');
   }, 90_000);
-
 });

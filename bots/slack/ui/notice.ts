@@ -1,6 +1,7 @@
 import type { DirectNotice } from '../../../src/notify/channel.js';
+import { noticeHeaderKey } from '../../../src/notify/notice-key.js';
 import { actions, button, context, section, type Block } from './blocks.js';
-import { describeEvent, field, type DepartmentNames } from './events.js';
+import { describeEvent, type DepartmentNames } from './events.js';
 import { escapeMrkdwn, quote, truncate } from './mrkdwn.js';
 import type { Translator } from './translator.js';
 
@@ -12,39 +13,6 @@ export const RATE_ACTION = 'rate';
 export interface RenderedNotice {
   text: string;
   blocks: Block[];
-}
-
-function headerKey(notice: DirectNotice): string | null {
-  const { event, audience } = notice;
-  const status = field(event.after?.status);
-  if (audience === 'requester') {
-    switch (event.type) {
-      case 'opened':
-      case 'taken':
-      case 'assigned':
-      case 'replied':
-        return `notice.requester.${event.type}`;
-      case 'status_changed':
-        if (status === 'waiting' || status === 'resolved' || status === 'closed') return `notice.requester.${status}`;
-        return 'notice.requester.reopened';
-      default:
-        return null;
-    }
-  }
-  if (audience === 'assignee') {
-    switch (event.type) {
-      case 'replied':
-      case 'noted':
-      case 'assigned':
-      case 'rated':
-        return `notice.assignee.${event.type}`;
-      case 'status_changed':
-        return 'notice.assignee.status';
-      default:
-        return null;
-    }
-  }
-  return null;
 }
 
 /** The 1-5 buttons under a resolved ticket's notice; the value names the ticket and the score. */
@@ -69,7 +37,7 @@ export function renderNotice(tr: Translator, notice: DirectNotice, departmentNam
     status: tr.t(`status.${ticket.status}`),
     score: ticket.rating?.score ?? '',
   };
-  const key = headerKey(notice);
+  const key = noticeHeaderKey(notice);
   const header = key ? tr.t(key, params) : `:eyes: #${ticket.number} «${title}»: ${describeEvent(tr, event, departmentName)}`;
   const body = event.type !== 'opened' && event.text ? `\n${quote(event.text, BODY_MAX)}` : '';
   const blocks: Block[] = [section(`${header}${body}`)];

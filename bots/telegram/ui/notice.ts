@@ -1,5 +1,6 @@
 import type { DirectNotice } from '../../../src/notify/channel.js';
-import { describeEvent, field, type DepartmentNames } from './events.js';
+import { noticeHeaderKey } from '../../../src/notify/notice-key.js';
+import { describeEvent, type DepartmentNames } from './events.js';
 import { html, splitText, truncate, type Html } from './html.js';
 import type { Translator } from './translator.js';
 
@@ -12,39 +13,6 @@ export interface RenderedNotice {
   blocks: Html[];
   /** The requester may rate: the ticket was just resolved (or closed without a rating). */
   rating: boolean;
-}
-
-function headerKey(notice: DirectNotice): string | null {
-  const { event, audience } = notice;
-  const status = field(event.after?.status);
-  if (audience === 'requester') {
-    switch (event.type) {
-      case 'opened':
-      case 'taken':
-      case 'assigned':
-      case 'replied':
-        return `notice.requester.${event.type}`;
-      case 'status_changed':
-        if (status === 'waiting' || status === 'resolved' || status === 'closed') return `notice.requester.${status}`;
-        return 'notice.requester.reopened';
-      default:
-        return null;
-    }
-  }
-  if (audience === 'assignee') {
-    switch (event.type) {
-      case 'replied':
-      case 'noted':
-      case 'assigned':
-      case 'rated':
-        return `notice.assignee.${event.type}`;
-      case 'status_changed':
-        return 'notice.assignee.status';
-      default:
-        return null;
-    }
-  }
-  return null;
 }
 
 /**
@@ -63,7 +31,7 @@ export function renderNotice(tr: Translator, notice: DirectNotice, departmentNam
     status: tr.t(`status.${ticket.status}`),
     score: ticket.rating?.score ?? '',
   };
-  const key = headerKey(notice);
+  const key = noticeHeaderKey(notice);
   const header = key
     ? tr.html(key, params)
     : html`👁 #${ticket.number} «${params.title}»: ${describeEvent(tr, event, departmentName)}`;

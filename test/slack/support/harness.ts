@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createSlackBot, type SlackBot } from '../../../bots/slack/index.js';
 import type { SlackLimits } from '../../../bots/slack/deps.js';
@@ -16,6 +15,7 @@ import { createTicketService } from '../../../src/tickets/ticket-service.js';
 import { LogCapture } from '../../telegram/support/harness.js';
 import { SlackSender, type StateSpec } from './signed-requests.js';
 import { startSlackFake, type FakeMessage, type FakeSlackUser } from './web-api-fake.js';
+import { freePort } from '../../support/free-port.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
@@ -23,17 +23,6 @@ export interface SlackMember {
   user: FakeSlackUser;
   person: PersonDoc;
   actor: Actor;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface SlackHarnessOptions {

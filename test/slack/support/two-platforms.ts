@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createSlackBot, type SlackBot } from '../../../bots/slack/index.js';
 import { createTelegramBot, type TelegramBot } from '../../../bots/telegram/index.js';
@@ -18,6 +17,7 @@ import { LogCapture } from '../../telegram/support/harness.js';
 import { SlackSender } from './signed-requests.js';
 import { SIGNING_SECRET } from './harness.js';
 import { startSlackFake, type FakeMessage, type FakeSlackUser } from './web-api-fake.js';
+import { freePort } from '../../support/free-port.js';
 
 /** One person of the directory and the accounts they have on each platform. */
 export interface TwoPlatformMember {
@@ -36,17 +36,6 @@ interface MemberSpec {
   telegram: boolean;
   /** 'id': an identity row from the start; 'email': only the Slack profile's e-mail matches. */
   slack: 'id' | 'email' | null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { Writable } from 'node:stream';
@@ -17,6 +16,7 @@ import { createBackgroundJobs, type BackgroundJobs } from '../../../src/jobs/bac
 import { createEventDelivery } from '../../../src/notify/deliver-event.js';
 import { createTicketService, type TicketService } from '../../../src/tickets/ticket-service.js';
 import { startBotApiFake, type ChatMessage, type FakeChat, type FakeUser } from './bot-api-fake.js';
+import { freePort } from '../../support/free-port.js';
 
 export interface Member {
   user: FakeUser;
@@ -48,17 +48,6 @@ export class LogCapture {
 }
 
 export const WEBHOOK_SECRET = 'test-webhook-secret_123';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface HarnessOptions {
   registrationOpen?: boolean;
