@@ -121,6 +121,16 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
       return guarded('sending a direct message', userId, () => direct(userId, notice));
     },
 
+    async findUserByEmail(email) {
+      try {
+        const result = await api.call('users.lookupByEmail', { email });
+        return typeof result.user?.id === 'string' ? result.user.id : null;
+      } catch (error) {
+        if (slackErrorCode(error) === 'users_not_found') return null;
+        throw toChannelError(error);
+      }
+    },
+
     postCardActivity(chatId, messageId, activity: CardActivity) {
       return guarded('posting in a card thread', chatId, async () => {
         const { ticket, event } = activity;

@@ -49,6 +49,11 @@ export interface ChatChannel {
    * called for the chat the comment was written in.
    */
   postCardActivity?(chatId: string, messageId: string, activity: CardActivity): Promise<void>;
+  /**
+   * Optional: the platform's user with this e-mail (a Slack workspace knows its people's
+   * e-mails), so a person of the directory is reached before they ever wrote to the app.
+   */
+  findUserByEmail?(email: string): Promise<string | null>;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { CardMessageDoc } from '../db/models/card-message.js';
 import type { DepartmentDoc } from '../db/models/department.js';
 import type { PersonDoc } from '../db/models/person.js';
 import { actorFromPerson } from '../people/actor.js';
-import { identitiesOf } from '../people/directory.js';
+import { identitiesOf, linkIdentity } from '../people/directory.js';
 import { can } from '../people/policy.js';
 import { boundChats, type BoundChat } from './bound-chats.js';
 import { ChannelError, type ChannelRegistry, type ChatPlatform, type TicketCard } from './channel.js';
@@ -162,10 +162,26 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     );
   }
 
+  /** Finds a person on the platforms that can look people up by e-mail, and remembers the link. */
+  async function discoverIdentities(personId: Types.ObjectId, email: string): Promise<{ platform: ChatPlatform; externalId: string }[]> {
+    const found: { platform: ChatPlatform; externalId: string }[] = [];
+    for (const channel of channels.list()) {
+      const externalId = channel.findUserByEmail ? await channel.findUserByEmail(email) : null;
+      if (!externalId) continue;
+      await linkIdentity(models, channel.platform, externalId, personId).catch((error: unknown) => {
+        // Linked to someone else already: the org config decides, not a lookup.
+        logger.warn({ err: error, platform: channel.platform }, 'a platform account found by e-mail belongs to another person: not linked');
+      });
+      if (await models.Identity.exists({ platform: channel.platform, externalId, personId })) found.push({ platform: channel.platform, externalId });
+    }
+    return found;
+  }
+
   async function deliverDirect(event: JournalEvent, ticket: Ticket, recipient: Recipient): Promise<void> {
     const person = await models.Person.findOne({ _id: recipient.personId, active: true }).lean();
     if (!person) return;
-    const identities = (await identitiesOf(models, person._id)).filter((identity) => channels.get(identity.platform as ChatPlatform));
+    let identities = (await identitiesOf(models, person._id)).filter((identity) => channels.get(identity.platform as ChatPlatform));
+    if (identities.length === 0 && person.email) identities = await discoverIdentities(person._id, person.email);
     // A requester hears back where they opened the ticket, when that platform is linked.
     const preferred =
       identities.find((identity) => recipient.audience === 'requester' && identity.platform === ticket.source) ?? identities[0];

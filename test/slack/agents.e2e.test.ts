@@ -83,6 +83,19 @@ describe('slack: every card action is authorized on the server', () => {
     const old = await h.cardShowing(h.channels.it.id, second, 'HR');
     expect(text(old.blocks)).not.toContain('card.take');
   });
+  it('reaches a person of the directory who never wrote to the app, found by e-mail', async () => {
+    const user = h.fake.createUser({ name: 'olga', email: 'olga@example.test' });
+    const olga = await h.models.Person.create({ name: 'Olga Agent', role: 'agent', departments: ['it'], origin: 'config', email: 'olga@example.test' });
+    const number = await openTicket('Monitor is blank');
+    await h.settle();
+    const before = h.fake.openViews.length;
+    await h.press(h.people.kira.user, h.channels.it.id, number, 'card.transfer');
+    const modal = await h.waitFor(() => h.fake.openViews.slice(before).find((v) => v.callback_id === 'ticket.transfer'), 'transfer modal');
+    expect(text(modal.blocks)).toContain('Olga Agent');
+    await h.sender.viewSubmission(h.people.kira.user, String(modal.id), { assignee: { value: { type: 'static_select', selected_option: { value: olga._id.toString() } } } });
+    await h.waitFor(() => h.dmThread(user).find((m) => text(m.blocks).includes(`assigned #${number}`)), 'notice to Olga');
+    expect(await h.models.Identity.countDocuments({ platform: 'slack', externalId: user.id, personId: olga._id })).toBe(1);
+  });
 });
 
 describe('slack: /helpdesk commands', () => {

@@ -32,6 +32,7 @@ const scopeOf: Record<string, string[]> = {
   'conversations.open': ['im:write'],
   'conversations.join': ['channels:join'],
   'users.info': ['users:read', 'users:read.email'],
+  'users.lookupByEmail': ['users:read.email'],
   'views.open': [],
   'views.publish': [],
   'reactions.add': ['reactions:write'],

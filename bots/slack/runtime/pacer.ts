@@ -9,6 +9,7 @@ const methodTier: Record<string, 2 | 3 | 4> = {
   'conversations.join': 3,
   'conversations.info': 3,
   'users.info': 4,
+  'users.lookupByEmail': 3,
   'views.open': 4,
   'views.push': 4,
   'views.update': 4,

@@ -12,7 +12,7 @@ export interface SlackResult {
   user_id?: string;
   bot_id?: string;
   team_id?: string;
-  user?: { real_name?: string; name?: string; locale?: string; profile?: { email?: string; real_name?: string } };
+  user?: { id?: string; real_name?: string; name?: string; locale?: string; profile?: { email?: string; real_name?: string } };
 }
 
 /**

@@ -440,6 +440,7 @@ export class SlackFake {
       'conversations.join': (a) => this.join(a),
       'conversations.info': (a) => ({ ok: true, channel: this.describe(this.conversation(a.channel)) }),
       'users.info': (a) => this.userInfo(a),
+      'users.lookupByEmail': (a) => this.lookupByEmail(a),
       'views.open': (a) => this.openView(a),
       'views.push': (a) => this.openView(a),
       'views.update': (a) => this.updateView(a),
@@ -928,6 +929,12 @@ export class SlackFake {
     if (conversation.archived) refuse('is_archived');
     conversation.botIsMember = true;
     return { ok: true, channel: this.describe(conversation) };
+  }
+
+  private lookupByEmail(args: Json): Json {
+    const email = String(args.email ?? '').toLowerCase();
+    const user = [...this.users.values()].find((candidate) => candidate.email?.toLowerCase() === email) ?? refuse('users_not_found');
+    return this.userInfo({ user: user.id });
   }
 
   private userInfo(args: Json): Json {
