@@ -21,6 +21,8 @@ interface IncomingMessage {
 }
 
 const OFFER_TEXT_MAX = 3000;
+/** A plain message, one with files, and a thread reply also sent to the channel. */
+const commentSubtypes = new Set(['file_share', 'thread_broadcast']);
 
 /**
  * Messages people write to the app. In a card's thread: an internal note (public answers go
@@ -56,7 +58,7 @@ export function conversationFeature(app: App, services: SlackServices, botUserId
   app.event('message', async ({ event }) => {
     const message = event as unknown as IncomingMessage;
     // Edits, deletions, joins and everything bots write (the app's own posts above all) are not comments.
-    if ((message.subtype && message.subtype !== 'file_share') || message.bot_id || !message.user || message.user === botUserId()) return;
+    if ((message.subtype && !commentSubtypes.has(message.subtype)) || message.bot_id || !message.user || message.user === botUserId()) return;
     const inThread = message.thread_ts && message.thread_ts !== message.ts;
     const subject = inThread ? await services.threads.subjectOf(message.channel, message.thread_ts!) : null;
     if (!subject && !(message.channel_type === 'im' && !inThread)) return;
