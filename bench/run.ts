@@ -3,12 +3,13 @@ import { openDatabaseServer } from '../src/db/database-server.js';
 import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
+import { runSlackBenchmark } from './slack-events.js';
 import { serverDescription } from './support.js';
 
 const FILE = 'BENCHMARKS.md';
 
 /**
- * `npm run bench [lifecycle|telegram]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram|slack]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const benchmarks = [
     { name: 'lifecycle', run: (db: Database, described: string) => runLifecycleBenchmark(db, described, FILE) },
     { name: 'telegram', run: (db: Database, described: string) => runBotBenchmark(db, described, FILE) },
+    { name: 'slack', run: (db: Database, described: string) => runSlackBenchmark(db, described, FILE) },
   ].filter((benchmark) => !only || benchmark.name === only);
   try {
     for (const benchmark of benchmarks) {
