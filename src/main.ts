@@ -69,6 +69,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   // is found by the outbox's sweep.
   tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
 
+  // What both chat platforms need of the org config.
+  const chatOrg = { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone };
   let telegram: TelegramBot | null = null;
   if (env.telegram) {
     telegram = createTelegramBot({
@@ -78,7 +80,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       i18n,
       logger,
       clock,
-      org: { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone },
+      org: chatOrg,
       telegram: env.telegram,
     });
     channels.register(telegram.channel);
@@ -93,7 +95,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       i18n,
       logger,
       clock,
-      org: { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone },
+      org: chatOrg,
       slack: env.slack,
     });
     channels.register(slack.channel);

@@ -1,9 +1,7 @@
 import type { InlineKeyboard } from 'grammy';
-import { trusted } from '../../src/db/connection.js';
 import type { Models } from '../../src/db/models/index.js';
 import { departmentNames as namesOf } from '../../src/notify/department-names.js';
-import type { JournalEvent } from '../../src/db/models/journal-event.js';
-import { pickLocalized } from '../../src/db/models/localized.js';
+import { ticketCardOf } from '../../src/notify/ticket-card.js';
 import type { Ticket } from '../../src/db/models/ticket.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { TicketCard } from '../../src/notify/channel.js';
@@ -42,21 +40,7 @@ export function createCardRenderer(deps: { models: Models; i18n: I18n; codec: Ca
     },
 
     /** The card of a ticket as it is now, for chats that ask for it (/ticket, /next, /mine). */
-    async cardOf(ticket: Ticket): Promise<TicketCard> {
-      const [lastEvent, earlier, department] = await Promise.all([
-        models.JournalEvent.findOne({ ticketId: ticket._id }).sort({ seq: -1 }).lean<JournalEvent>(),
-        models.Ticket.countDocuments({ requesterId: ticket.requesterId, number: trusted({ $lt: ticket.number }) }),
-        models.Department.findOne({ key: ticket.department }).lean(),
-      ]);
-      if (!lastEvent) throw new Error(`ticket #${ticket.number} has no journal`);
-      return {
-        ticket,
-        lastEvent,
-        requesterTicketCount: earlier,
-        departmentName: pickLocalized(department?.name, deps.orgLocale) || ticket.department,
-        locale: deps.orgLocale,
-      };
-    },
+    cardOf: (ticket: Ticket): Promise<TicketCard> => ticketCardOf(models, ticket, deps.orgLocale),
 
     departmentNames,
   };

@@ -4,6 +4,7 @@ import type { Models } from '../db/models/index.js';
 import type { Priority } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../people/actor.js';
+import { addComment } from './add-comment.js';
 import { addNote } from './add-note.js';
 import type { CommentInput } from './comment-input.js';
 import { replyToTicket } from './reply-to-ticket.js';
@@ -38,6 +39,8 @@ export function createTicketService(options: TicketServiceOptions) {
     reply: (actor: Actor, number: number, input: CommentInput, via: Via) =>
       replyToTicket(deps, actor, number, input, via),
     note: (actor: Actor, number: number, input: CommentInput, via: Via) => addNote(deps, actor, number, input, via),
+    /** The requester's comment is public, anyone else's an internal note. */
+    comment: (actor: Actor, number: number, input: CommentInput, via: Via) => addComment(deps, actor, number, input, via),
     take: (actor: Actor, number: number, via: Via) => takeTicket(deps, actor, number, via),
     /** The oldest unassigned ticket of the actor's departments (or of one of them), taken; null when none waits. */
     takeNext: (actor: Actor, via: Via, department?: string) => takeNextTicket(deps, actor, via, department),

@@ -138,6 +138,15 @@ describe('ticket service', () => {
     expect(takes).toHaveLength(1);
   });
 
+  it('takes a comment without a stated audience as public from the requester and as a note from anyone else', async () => {
+    const { number } = await service.open(people.req, { description: 'thread comments', department: 'it', source: 'api' }, 'api');
+    const fromRequester = await service.comment(people.req, number, { text: 'still broken' }, 'slack');
+    const fromAgent = await service.comment(people.agent, number, { text: 'checking the logs' }, 'slack');
+    expect([fromRequester.event.type, fromRequester.event.internal]).toEqual(['replied', false]);
+    expect([fromAgent.event.type, fromAgent.event.internal]).toEqual(['noted', true]);
+    expect(await code(service.comment(people.other, number, { text: 'me too' }, 'slack'))).toBe('TICKET_NOT_FOUND');
+  });
+
   it('refuses invalid transitions and unauthorized actions without changing anything', async () => {
     const { number } = await service.open(people.req, { description: 'locked', department: 'it', source: 'api' }, 'api');
     expect(await code(service.changeStatus(people.coord, number, 'reopen', 'api'))).toBe('INVALID_TRANSITION');

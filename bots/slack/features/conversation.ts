@@ -36,9 +36,9 @@ export function conversationFeature(app: App, services: SlackServices, botUserId
   async function comment(actor: Actor, message: IncomingMessage, kind: 'card' | 'dm', number: number): Promise<void> {
     const attachments = await services.slackFiles.download(message.files ?? []);
     const input = { text: message.text ?? '', attachments, origin: { platform: 'slack', chatId: message.channel } };
-    const ticket = kind === 'dm' ? await tickets.get(actor, number) : null;
-    if (ticket?.requesterId.equals(actor.id)) await tickets.reply(actor, number, input, 'slack');
-    else await tickets.note(actor, number, input, 'slack');
+    // A card's thread is the staff's: always a note. A ticket's DM thread: the service decides by who writes.
+    if (kind === 'card') await tickets.note(actor, number, input, 'slack');
+    else await tickets.comment(actor, number, input, 'slack');
     // A quiet sign that it was taken; the app may lack the reactions scope, which only costs the sign.
     await api.call('reactions.add', { channel: message.channel, timestamp: message.ts, name: 'white_check_mark' }).catch(() => undefined);
   }
