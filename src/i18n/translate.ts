@@ -12,14 +12,30 @@ export interface I18n {
   resolveLocale(tag: string | null | undefined): string;
 }
 
-/** Loads every `<locale>.json` of the folder; one translate function for bots, e-mail, API and reports. */
-export function loadI18n(directory: string, defaultLocale = 'en'): I18n {
+/**
+ * Reads the catalogs of a folder: `<locale>.json`, plus `<locale>.<area>.json` files (e-mail,
+ * schedules...) merged into the same language, so each part of the product keeps its texts
+ * in its own file. A key defined twice for one language is an error, not a silent override.
+ */
+export function readCatalogs(directory: string): Map<string, Messages> {
   const catalogs = new Map<string, Messages>();
-  for (const file of readdirSync(directory)) {
-    if (!file.endsWith('.json')) continue;
-    catalogs.set(file.slice(0, -5), JSON.parse(readFileSync(join(directory, file), 'utf8')) as Messages);
+  for (const file of readdirSync(directory).sort()) {
+    const match = /^([a-z]{2})(?:\.[\w-]+)?\.json$/.exec(file);
+    if (!match) continue;
+    const locale = match[1]!;
+    const messages = JSON.parse(readFileSync(join(directory, file), 'utf8')) as Messages;
+    const catalog = catalogs.get(locale) ?? {};
+    for (const key of Object.keys(messages)) {
+      if (key in catalog) throw new Error(`locales/${file}: ${key} is already defined for ${locale}`);
+    }
+    catalogs.set(locale, { ...catalog, ...messages });
   }
-  return createI18n(catalogs, defaultLocale);
+  return catalogs;
+}
+
+/** Loads every catalog of the folder; one translate function for bots, e-mail, API and reports. */
+export function loadI18n(directory: string, defaultLocale = 'en'): I18n {
+  return createI18n(readCatalogs(directory), defaultLocale);
 }
 
 export function createI18n(catalogs: Map<string, Messages>, defaultLocale: string): I18n {

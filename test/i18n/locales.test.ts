@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { errorHttpStatus } from '../../src/errors.js';
 import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
-import { loadI18n } from '../../src/i18n/translate.js';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { loadI18n, readCatalogs } from '../../src/i18n/translate.js';
 
 const dir = defaultLocalesDir();
-const catalogs = Object.fromEntries(
-  readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => [file.slice(0, -5), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, string>]),
-);
+const catalogs = Object.fromEntries(readCatalogs(dir));
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('locales', () => {
