@@ -46,5 +46,29 @@ export function checkReferences(config: ParsedOrgConfig): ConfigIssue[] {
       issues.push({ path: `people[${p}].departments`, message: `an ${person.role} needs at least one department` });
     }
   });
+  const people = new Map(config.people.map((person) => [person.email, person]));
+  config.departments.forEach((department, d) => {
+    department.onDuty.forEach((address, index) => {
+      if (!people.has(address)) issues.push({ path: `departments[${d}].onDuty[${index}]`, message: `${address} is not in people` });
+    });
+  });
+  for (const [index, message] of duplicates(config.schedules, (s) => s.id)) {
+    issues.push({ path: `schedules[${index}].id`, message: `duplicate schedule id: ${message}` });
+  }
+  config.schedules.forEach((schedule, s) => {
+    const department = config.departments.find((candidate) => candidate.id === schedule.ticket.department);
+    if (!department) issues.push({ path: `schedules[${s}].ticket.department`, message: `unknown department ${schedule.ticket.department}` });
+    else if (schedule.ticket.category && !department.categories.some((category) => category.id === schedule.ticket.category)) {
+      issues.push({ path: `schedules[${s}].ticket.category`, message: `unknown category ${schedule.ticket.category} in department ${department.id}` });
+    }
+    for (const field of ['assignee', 'requester'] as const) {
+      const address = schedule.ticket[field];
+      if (address && !people.has(address)) issues.push({ path: `schedules[${s}].ticket.${field}`, message: `${address} is not in people` });
+    }
+    const assignee = schedule.ticket.assignee ? people.get(schedule.ticket.assignee) : undefined;
+    if (assignee && assignee.role === 'requester') {
+      issues.push({ path: `schedules[${s}].ticket.assignee`, message: `${assignee.email} is a requester and cannot be assigned tickets` });
+    }
+  });
   return issues.sort((a, b) => a.path.localeCompare(b.path, 'en', { numeric: true }));
 }

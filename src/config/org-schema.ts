@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { roles } from '../db/models/person.js';
 import { priorities } from '../db/models/ticket.js';
@@ -38,6 +39,54 @@ const hours = z.union([
   z.strictObject(Object.fromEntries(weekdays.map((day) => [day, dayHours.optional()])) as Record<Weekday, z.ZodOptional<typeof dayHours>>),
 ]);
 
+const share = z.union([z.number(), z.string().regex(/^\d{1,3}(\.\d+)?%$/, 'expected a share like 80% or 0.8')]).transform((value, ctx) => {
+  const fraction = typeof value === 'number' ? value : Number(value.slice(0, -1)) / 100;
+  if (!(fraction > 0 && fraction < 1)) ctx.addIssue({ code: 'custom', message: 'expected a share between 0% and 100%, like 80%' });
+  return fraction;
+});
+const email = z.email('expected an e-mail address').transform((address) => address.toLowerCase());
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a local time like 09:00');
+
+/** When SLA steps fire: a reminder at a share of the target, managers some time after a breach. */
+const escalation = z
+  .strictObject({
+    remindAt: share.default(0.8),
+    escalateAfter: duration.default(120),
+  })
+  .default({ remindAt: 0.8, escalateAfter: 120 });
+
+const cron = z.string().refine((expression) => {
+  try {
+    CronExpressionParser.parse(expression, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a cron expression like "0 9 * * mon" (minute hour day month weekday)');
+
+/** A recurring ticket: when it runs (cron or interval, in a time zone) and what it opens. */
+export const scheduleSchema = z
+  .strictObject({
+    id: slug,
+    cron: cron.optional(),
+    every: duration.optional(),
+    timezone: timezone.optional(),
+    paused: z.boolean().default(false),
+    ticket: z.strictObject({
+      department: slug,
+      category: slug.optional(),
+      title: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+      description: z.string().trim().max(20_000).default(''),
+      priority: z.enum(priorities).default('normal'),
+      assignee: email.optional(),
+      requester: email.optional(),
+    }),
+  })
+  .refine((schedule) => Boolean(schedule.cron) !== Boolean(schedule.every), {
+    message: 'expected either cron or every (not both)',
+    path: ['cron'],
+  });
+
 const slaTarget = z.strictObject({
   firstResponse: duration,
   resolution: duration,
@@ -62,11 +111,18 @@ const department = z.strictObject({
   holidays: z.array(z.iso.date('expected a date like 2026-12-31')).default([]),
   sla: z.strictObject(Object.fromEntries(priorities.map((p) => [p, slaTarget.optional()])) as Record<(typeof priorities)[number], z.ZodOptional<typeof slaTarget>>).default({}),
   autoCloseDays: z.number().int().min(0).max(365).default(3),
+  escalation,
+  /** People alerted at once (chat and e-mail) when an urgent ticket arrives outside working hours. */
+  onDuty: z.array(email).default([]),
+  /** A requester waiting this long since the team's last word hears "still working on it"; null: never. */
+  stillWorkingAfter: z.union([z.null(), duration]).default(2880),
+  /** The daily digest in the department's chats, at this local time; null: none. */
+  digestAt: z.union([z.null(), localTime]).default('09:00'),
 });
 
 const person = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty'),
-  email: z.email('expected an e-mail address').transform((email) => email.toLowerCase()),
+  email,
   phone: z.union([z.string(), z.number()]).transform(String).optional(),
   company: z.string().trim().optional(),
   unit: z.string().trim().optional(),
@@ -83,7 +139,9 @@ export const orgConfigSchema = z.strictObject({
   registration: z.strictObject({ open: z.boolean().default(false) }).default({ open: false }),
   departments: z.array(department).min(1, 'expected at least one department'),
   people: z.array(person).default([]),
+  schedules: z.array(scheduleSchema).default([]),
 });
 
 export type OrgConfigInput = z.input<typeof orgConfigSchema>;
 export type ParsedOrgConfig = z.output<typeof orgConfigSchema>;
+export type ScheduleConfig = z.output<typeof scheduleSchema>;

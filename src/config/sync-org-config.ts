@@ -40,6 +40,10 @@ async function syncDepartments(models: Models, config: OrgConfig, summary: SyncC
         holidays: department.holidays,
         sla: department.sla,
         autoCloseDays: department.autoCloseDays,
+        escalation: department.escalation,
+        onDuty: department.onDuty,
+        stillWorkingAfter: department.stillWorkingAfter,
+        digestAt: department.digestAt,
       },
       active: true,
     };

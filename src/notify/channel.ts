@@ -17,13 +17,53 @@ export interface TicketCard {
   readOnly?: boolean;
 }
 
+/**
+ * Why a person hears of an event: the requester, the assignee, a watcher, a coordinator of
+ * the department (SLA breach), a manager (SLA escalation), an on-duty person (urgent ticket
+ * outside working hours).
+ */
+export type NoticeAudience = 'requester' | 'assignee' | 'watcher' | 'coordinator' | 'manager' | 'on_duty';
+
 /** A personal notice about a ticket event, rendered by the bot in the recipient's language. */
 export interface DirectNotice {
   ticket: Ticket;
   event: JournalEvent;
   locale: string;
-  audience: 'requester' | 'assignee' | 'watcher';
+  audience: NoticeAudience;
 }
+
+/** Counts of a department's queue for the daily digest. */
+export interface DigestCounts {
+  open: number;
+  unassigned: number;
+  overdue: number;
+  dueToday: number;
+}
+
+/**
+ * A message in a department's chat that is not a card: an SLA alert about one ticket
+ * (`sla_reminder` of an unassigned ticket, `sla_breached`), or the daily digest.
+ */
+export type ChatNotice =
+  | {
+      kind: 'ticket_alert';
+      ticket: Ticket;
+      /** The SLA event; `event.after.target` is `firstResponse` or `resolution`. */
+      event: JournalEvent;
+      locale: string;
+      /** The ticket's card in that chat, when posted: the alert answers it (a reply, a thread). */
+      cardMessageId: string | null;
+    }
+  | {
+      kind: 'digest';
+      departmentName: string;
+      /** The local date of the digest, YYYY-MM-DD. */
+      date: string;
+      counts: DigestCounts;
+      /** The most overdue tickets first, at most ten. */
+      overdue: Pick<Ticket, 'number' | 'title' | 'priority' | 'assigneeName'>[];
+      locale: string;
+    };
 
 /** A comment or note on a ticket, for the discussion shown next to its card. */
 export interface CardActivity {
@@ -54,6 +94,11 @@ export interface ChatChannel {
    * e-mails), so a person of the directory is reached before they ever wrote to the app.
    */
   findUserByEmail?(email: string): Promise<string | null>;
+  /**
+   * Posts a message that is not a card in a bound group or channel: SLA alerts and the daily
+   * digest. Optional only so a minimal platform can start without it; both bots implement it.
+   */
+  postChatNotice?(chatId: string, notice: ChatNotice): Promise<void>;
 }
 
 /**

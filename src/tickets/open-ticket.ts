@@ -25,6 +25,8 @@ export interface OpenTicketInput {
   attachments?: StoredFile[];
   /** Staff may open a ticket on behalf of someone else; by default the actor is the requester. */
   requesterId?: Types.ObjectId;
+  /** The recurring schedule run opening it (`<schedule id>@<ISO time>`), stored so a run is opened once. */
+  scheduleRun?: string;
 }
 
 /** Opens a ticket: validates the department and category, numbers it, journals `opened`. */
@@ -89,12 +91,26 @@ export async function openTicket(
     tags,
     source: input.source,
     attachments,
-    sla: { ...slaDueDates(department.settings as SlaSettings | undefined, priority, now), firstResponseBreached: false, resolutionBreached: false },
+    sla: {
+      ...slaDueDates(department.settings as SlaSettings | undefined, priority, now),
+      firstResponseBreached: false,
+      resolutionBreached: false,
+      pausedAt: null,
+      pausedBusinessSeconds: 0,
+      pausedWallSeconds: 0,
+      firstResponseRemindedAt: null,
+      resolutionRemindedAt: null,
+      firstResponseEscalatedAt: null,
+      resolutionEscalatedAt: null,
+      nextStepAt: null,
+    },
     metrics: {
       firstResponseAt: null,
       firstResponseSeconds: null,
+      firstResponseBusinessSeconds: null,
       resolvedAt: null,
       resolutionSeconds: null,
+      resolutionBusinessSeconds: null,
       reopenCount: 0,
       createdHourOfWeek: hourOfWeek(now, deps.timezone),
     },
@@ -106,6 +122,8 @@ export async function openTicket(
     createdAt: now,
     updatedAt: now,
     closedAt: null,
+    scheduleRun: input.scheduleRun ?? null,
+    lastTeamUpdateAt: null,
   };
   await insertWithFreshNumber(deps, ticket);
   const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via };

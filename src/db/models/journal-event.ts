@@ -12,6 +12,14 @@ export const journalEventTypes = [
   'priority_changed',
   'status_changed',
   'rated',
+  /** SLA steps, journaled by the system: `after` holds { target: 'firstResponse' | 'resolution', due }. */
+  'sla_reminder',
+  'sla_breached',
+  'sla_escalated',
+  /** An urgent ticket arrived outside working hours and the on-duty people were alerted. */
+  'on_duty_alerted',
+  /** The requester was told the team is still working on the ticket. */
+  'still_working',
 ] as const;
 export type JournalEventType = (typeof journalEventTypes)[number];
 

@@ -18,8 +18,20 @@ export const personSchema = new Schema(
     departments: { type: [String], default: [] },
     locale: { type: String },
     active: { type: Boolean, default: true },
-    /** `config`: managed by the org config file; `registration`: self-registered in a chat. */
-    origin: { type: String, enum: ['config', 'registration', 'api'], required: true },
+    /**
+     * `config`: managed by the org config file; `registration`: self-registered in a chat;
+     * `system`: the helpdesk itself, the actor of automatic changes (SLA steps, auto-close).
+     */
+    origin: { type: String, enum: ['config', 'registration', 'api', 'system'], required: true },
+    /**
+     * The person's own choice of how to be notified, never touched by the config sync:
+     * `channels` empty means every channel the person has; `muted` stops personal notices
+     * (cards in chats and SLA alerts to on-duty people still arrive).
+     */
+    notify: {
+      channels: { type: [String], default: [] },
+      muted: { type: Boolean, default: false },
+    },
     configHash: { type: String },
   },
   { timestamps: true, collection: 'people' },

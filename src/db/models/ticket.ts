@@ -30,6 +30,18 @@ export interface TicketSla {
   resolutionDue: Date | null;
   firstResponseBreached: boolean;
   resolutionBreached: boolean;
+  /** While the ticket waits for the requester the SLA clock stands still: since when. */
+  pausedAt: Date | null;
+  /** Time the clock stood still so far, in working seconds and in wall seconds (for a 24/7 target). */
+  pausedBusinessSeconds: number;
+  pausedWallSeconds: number;
+  /** When each escalation step ran (null: not yet); each runs once per due date. */
+  firstResponseRemindedAt: Date | null;
+  resolutionRemindedAt: Date | null;
+  firstResponseEscalatedAt: Date | null;
+  resolutionEscalatedAt: Date | null;
+  /** When the next escalation step is due (null: none), what the SLA job is scheduled for. */
+  nextStepAt: Date | null;
 }
 
 /**
@@ -39,8 +51,11 @@ export interface TicketSla {
 export interface TicketMetrics {
   firstResponseAt: Date | null;
   firstResponseSeconds: number | null;
+  /** The same in working time of the department, without the time spent waiting for the requester. */
+  firstResponseBusinessSeconds: number | null;
   resolvedAt: Date | null;
   resolutionSeconds: number | null;
+  resolutionBusinessSeconds: number | null;
   reopenCount: number;
   /** 0..167: day of week (Monday = 0) * 24 + hour, in the org's time zone. */
   createdHourOfWeek: number;
@@ -82,6 +97,10 @@ export interface Ticket {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** The recurring schedule run that opened this ticket (`<schedule id>@<ISO time>`), so a run opens one ticket. */
+  scheduleRun?: string | null;
+  /** When the requester last heard from the team (public reply, status change, "still working"). */
+  lastTeamUpdateAt?: Date | null;
 }
 
 const attachmentSchema = new Schema(
@@ -122,12 +141,22 @@ export const ticketSchema = new Schema(
       resolutionDue: { type: Date, default: null },
       firstResponseBreached: { type: Boolean, default: false },
       resolutionBreached: { type: Boolean, default: false },
+      pausedAt: { type: Date, default: null },
+      pausedBusinessSeconds: { type: Number, default: 0 },
+      pausedWallSeconds: { type: Number, default: 0 },
+      firstResponseRemindedAt: { type: Date, default: null },
+      resolutionRemindedAt: { type: Date, default: null },
+      firstResponseEscalatedAt: { type: Date, default: null },
+      resolutionEscalatedAt: { type: Date, default: null },
+      nextStepAt: { type: Date, default: null },
     },
     metrics: {
       firstResponseAt: { type: Date, default: null },
       firstResponseSeconds: { type: Number, default: null },
+      firstResponseBusinessSeconds: { type: Number, default: null },
       resolvedAt: { type: Date, default: null },
       resolutionSeconds: { type: Number, default: null },
+      resolutionBusinessSeconds: { type: Number, default: null },
       reopenCount: { type: Number, default: 0 },
       createdHourOfWeek: { type: Number, required: true },
     },
@@ -145,6 +174,8 @@ export const ticketSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
+    scheduleRun: { type: String, default: null },
+    lastTeamUpdateAt: { type: Date, default: null },
   },
   { collection: 'tickets', versionKey: false },
 );
@@ -159,3 +190,6 @@ ticketSchema.index({ publicKeywords: 1 });
 ticketSchema.index({ staffKeywords: 1 });
 ticketSchema.index({ createdAt: 1 });
 ticketSchema.index({ updatedAt: 1 });
+ticketSchema.index({ 'sla.nextStepAt': 1 });
+ticketSchema.index({ scheduleRun: 1 });
+ticketSchema.index({ status: 1, updatedAt: 1 });

@@ -1,0 +1,19 @@
+import type { Models } from '../db/models/index.js';
+import { actorFromPerson, type Actor } from './actor.js';
+
+const SYSTEM_NAME = 'Helpdesk';
+
+/**
+ * The helpdesk itself as a person of the directory: the actor of automatic changes (SLA
+ * steps, auto-close, recurring tickets), so each of them is journaled with a who like any
+ * other. It has no platform identity and no e-mail, so nobody can act as it; the role lets
+ * the service's policy accept its changes in every department.
+ */
+export async function systemActor(models: Models): Promise<Actor> {
+  const person = await models.Person.findOneAndUpdate(
+    { origin: 'system' },
+    { $setOnInsert: { name: SYSTEM_NAME, role: 'admin', departments: [], origin: 'system', active: true } },
+    { upsert: true, new: true },
+  ).lean();
+  return actorFromPerson(person);
+}
