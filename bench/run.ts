@@ -3,13 +3,14 @@ import { openDatabaseServer } from '../src/db/database-server.js';
 import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
+import { runOutboxBenchmark } from './outbox-report.js';
 import { runSlackBenchmark } from './slack-events.js';
 import { serverDescription } from './support.js';
 
 const FILE = 'BENCHMARKS.md';
 
 /**
- * `npm run bench [lifecycle|telegram|slack]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram|slack|outbox]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     { name: 'lifecycle', run: (db: Database, described: string) => runLifecycleBenchmark(db, described, FILE) },
     { name: 'telegram', run: (db: Database, described: string) => runBotBenchmark(db, described, FILE) },
     { name: 'slack', run: (db: Database, described: string) => runSlackBenchmark(db, described, FILE) },
+    { name: 'outbox', run: (db: Database, described: string) => runOutboxBenchmark(db, described, FILE) },
   ].filter((benchmark) => !only || benchmark.name === only);
   try {
     for (const benchmark of benchmarks) {

@@ -9,6 +9,7 @@ export const errorHttpStatus = {
   QUEUE_FORBIDDEN: 403,
   ADMIN_ONLY: 403,
   STAFF_ONLY: 403,
+  MANAGER_ONLY: 403,
   NOT_FOUND: 404,
   TICKET_NOT_FOUND: 404,
   PERSON_NOT_FOUND: 404,
@@ -17,6 +18,7 @@ export const errorHttpStatus = {
   INVALID_TRANSITION: 409,
   VERSION_CONFLICT: 409,
   ALREADY_IN_STATE: 409,
+  SCHEDULE_EXISTS: 409,
   FILE_TOO_LARGE: 413,
 } as const;
 

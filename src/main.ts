@@ -14,7 +14,9 @@ import { loadI18n } from './i18n/translate.js';
 import type { Logger } from './logger.js';
 import { createBackgroundJobs } from './jobs/background-jobs.js';
 import { ChannelRegistry } from './notify/channel.js';
-import { createEventDelivery } from './notify/deliver-event.js';
+import { createEventDelivery, type EmailOutlet } from './notify/deliver-event.js';
+import { createEmailOutlet } from './notify/email/email-outlet.js';
+import { createMailer } from './notify/email/mailer.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { startChat } from './start-chat.js';
 import { repairJournal } from './tickets/journal.js';
@@ -62,8 +64,21 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const files = createFileStore(db.connection, env.maxAttachmentBytes);
   const tickets = createTicketService({ models: db.models, clock, logger, timezone: org.timezone });
   const channels = new ChannelRegistry();
-  const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock });
-  const jobs = createBackgroundJobs({ db, delivery, logger, clock });
+  let email: EmailOutlet | null = null;
+  if (env.smtp) {
+    const mailer = createMailer(env.smtp, logger);
+    shutdown.add('mailer', async () => mailer.close());
+    // Not awaited: a server that is down must not hold the start; its mails wait in the outbox.
+    void mailer.verify().then(
+      () => logger.info('e-mail: SMTP server reachable'),
+      (error: unknown) => logger.warn({ err: error }, 'e-mail: SMTP server not reachable now; mails wait in the outbox and are retried'),
+    );
+    email = createEmailOutlet({ models: db.models, mailer, translate: i18n.translate, fromAddress: env.smtp.from, publicUrl: env.publicUrl, timeZone: org.timezone });
+  } else {
+    logger.info('e-mail: skipped, SMTP_URL is not set');
+  }
+  const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock, email });
+  const jobs = createBackgroundJobs({ db, delivery, logger, clock, tickets, channels, locale: org.locale });
   shutdown.add('background jobs', () => jobs.stop());
   // A change returns once its delivery job is stored; one the database refused at that moment
   // is found by the outbox's sweep.
@@ -113,7 +128,6 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   // Only now: a platform that refuses our credentials has stopped the start, so waiting
   // deliveries are not spent on it; one that is merely down is retried by the jobs.
   await jobs.start();
-  if (env.smtp) logger.warn('e-mail: SMTP_URL is set, but this version sends no e-mail yet; skipped');
   logger.info({ port: env.port }, 'helpdesk started');
   return { app, db, tickets, jobs, telegram, slack, shutdown };
 }

@@ -1,9 +1,10 @@
+import type { Types } from 'mongoose';
 import type { FileStore } from '../../src/db/files.js';
 import type { Models } from '../../src/db/models/index.js';
-import type { Attachment } from '../../src/db/models/ticket.js';
+import type { Attachment, Ticket } from '../../src/db/models/ticket.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
-import type { CardActivity, ChatChannel, DirectNotice, TicketCard } from '../../src/notify/channel.js';
+import type { CardActivity, ChatChannel, ChatNotice, DirectNotice, TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { AdminAlerts } from './runtime/admin-alerts.js';
@@ -11,6 +12,7 @@ import type { SlackApi } from './runtime/slack-api.js';
 import { isChatProblem, slackErrorCode, toChannelError } from './runtime/slack-errors.js';
 import type { SlackPeople } from './runtime/people.js';
 import type { TicketThreads } from './store/threads.js';
+import { renderChatNotice } from './ui/chat-notice.js';
 import { bold, quote } from './ui/mrkdwn.js';
 import { renderNotice } from './ui/notice.js';
 import { translator } from './ui/translator.js';
@@ -94,6 +96,39 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
       await threads.rememberDmThread(userId, ticket.number, root);
     }
     if (event.attachments.length) await relayFiles(root!.channel, root!.ts, event.attachments, `#${ticket.number}`);
+    // Outside working hours the on-duty person gets the live card with its buttons too (as `/helpdesk ticket` gives it), to act at once.
+    if (event.type === 'on_duty_alerted' && notice.audience === 'on_duty' && person) await cardToDm(userId, person._id, ticket);
+  }
+
+  /** The ticket's live card in the person's DM with the app, recorded so every change edits it (while they may see it). */
+  async function cardToDm(userId: string, viewerId: Types.ObjectId, ticket: Ticket): Promise<void> {
+    const channel = await api.openDm(userId);
+    const { text, blocks } = await cards.render(await cards.cardOf(ticket));
+    const posted = await api.call('chat.postMessage', { channel, text, blocks, unfurl_links: false, unfurl_media: false });
+    await models.CardMessage.updateOne(
+      { ticketId: ticket._id, platform: 'slack', chatId: channel },
+      { $set: { messageId: String(posted.ts), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false } },
+      { upsert: true },
+    );
+  }
+
+  /**
+   * An alert about a ticket answers its card: in the card's thread, broadcast so the channel
+   * sees it too. Without a card (or with one deleted since) it is posted in the channel.
+   */
+  async function chatNotice(channel: string, notice: ChatNotice): Promise<void> {
+    const { text, blocks } = renderChatNotice(translator(deps.i18n, notice.locale), notice);
+    const message = { channel, text, blocks, unfurl_links: false, unfurl_media: false };
+    const card = notice.kind === 'ticket_alert' ? notice.cardMessageId : null;
+    if (card) {
+      try {
+        await api.call('chat.postMessage', { ...message, thread_ts: card, reply_broadcast: true });
+        return;
+      } catch (error) {
+        if (slackErrorCode(error) !== 'thread_not_found') throw error;
+      }
+    }
+    await api.call('chat.postMessage', message);
   }
 
   return {
@@ -119,6 +154,10 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
 
     sendDirect(userId, notice) {
       return guarded('sending a direct message', userId, () => direct(userId, notice));
+    },
+
+    postChatNotice(chatId, notice) {
+      return guarded(notice.kind === 'digest' ? 'posting the daily digest' : 'posting an SLA alert', chatId, () => chatNotice(chatId, notice));
     },
 
     async findUserByEmail(email) {

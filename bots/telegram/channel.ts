@@ -1,10 +1,11 @@
 import { InputFile, type Api } from 'grammy';
+import type { Types } from 'mongoose';
 import type { FileStore } from '../../src/db/files.js';
 import type { Models } from '../../src/db/models/index.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
 import { moveChat } from '../../src/notify/bind-chat.js';
-import { ChannelError, type ChatChannel, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type ChatChannel, type ChatNotice, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { Redact } from './runtime/redact.js';
@@ -14,6 +15,7 @@ import type { MessageLinks } from './store/message-links.js';
 import type { UserLanguages } from './store/user-languages.js';
 import { ratingKeyboard } from './ui/rating-keyboard.js';
 import type { CallbackCodec } from './ui/callback-data.js';
+import { renderChatNotice } from './ui/chat-notice.js';
 import { renderNotice } from './ui/notice.js';
 import { translator } from './ui/translator.js';
 
@@ -28,6 +30,8 @@ export interface TelegramChannelDeps {
   languages: UserLanguages;
   logger: Logger;
   redact: Redact;
+  /** Due times in alerts are shown in the org's time zone. */
+  org: { timezone: string };
 }
 
 /** Files relayed with a reply; more are counted in the text, not sent. */
@@ -52,11 +56,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     return String(message.message_id);
   }
 
-  async function rememberCard(chatId: string, messageId: string, card: TicketCard): Promise<void> {
+  /** Records a posted card so every change edits it; `viewerId` makes it one person's card (a private chat). */
+  async function rememberCard(chatId: string, messageId: string, card: TicketCard, viewerId?: Types.ObjectId): Promise<void> {
     const { ticket } = card;
+    const owner = viewerId ? { viewerId, frozen: false } : {};
     await models.CardMessage.updateOne(
       { ticketId: ticket._id, platform: 'telegram', chatId },
-      { $set: { messageId, version: ticket.version, ticketNumber: ticket.number } },
+      { $set: { messageId, version: ticket.version, ticketNumber: ticket.number, ...owner } },
       { upsert: true },
     );
   }
@@ -78,7 +84,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     const locale = person?.locale ?? (await deps.languages.of(userId)) ?? notice.locale;
     const tr = translator(deps.i18n, locale);
     const names = await cards.departmentNames(tr.locale);
-    const rendered = renderNotice(tr, notice, (key) => names.get(key)?.name ?? key);
+    const rendered = renderNotice(tr, notice, (key) => names.get(key)?.name ?? key, deps.org.timezone);
     if (!rendered) return;
     const { ticket, event } = notice;
     const keyboard = rendered.rating ? ratingKeyboard(deps.codec, userId, ticket.number) : undefined;
@@ -92,6 +98,19 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
       });
       await deps.links.remember(userId, message.message_id, link);
     }
+    // Outside working hours the on-duty person gets the live card with its buttons too (as /ticket shows it), to act at once.
+    if (event.type === 'on_duty_alerted' && notice.audience === 'on_duty' && person) {
+      const card = await cards.cardOf(ticket);
+      await rememberCard(userId, await send(userId, card), card, person._id);
+    }
+  }
+
+  async function chatNotice(chatId: string, notice: ChatNotice): Promise<void> {
+    const tr = translator(deps.i18n, notice.locale);
+    const blocks = renderChatNotice(tr, notice, deps.org.timezone);
+    const card = notice.kind === 'ticket_alert' ? Number(notice.cardMessageId) : NaN;
+    // An alert answers the ticket's card, so the group sees at once which ticket it is about.
+    await sendHtml(api, chatId, blocks, Number.isSafeInteger(card) && card > 0 ? { replyTo: card } : {});
   }
 
   return {
@@ -135,6 +154,21 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
         await direct(userId, notice);
       } catch (error) {
         throw toChannelError(error, redact);
+      }
+    },
+
+    async postChatNotice(chatId, notice) {
+      try {
+        await chatNotice(chatId, notice);
+      } catch (error) {
+        const to = migratedTo(error);
+        if (!to) throw toChannelError(error, redact);
+        try {
+          await followMove(chatId, to);
+          await chatNotice(to, notice);
+        } catch (retryError) {
+          throw toChannelError(retryError, redact);
+        }
       }
     },
   };

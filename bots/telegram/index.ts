@@ -19,6 +19,7 @@ import { newTicketFeature } from './features/new-ticket/dialog.js';
 import { newTicketInput } from './features/new-ticket/input.js';
 import { ratingFeature } from './features/rating.js';
 import { repliesFeature } from './features/replies.js';
+import { scheduleFeature } from './features/schedule.js';
 import { startFeature } from './features/start.js';
 import { ticketViews } from './features/ticket-views.js';
 import { answerEveryCallback } from './runtime/answer-callbacks.js';
@@ -119,6 +120,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(myTicketsFeature(services, views));
   bot.use(agentCommandsFeature(services, views));
   bot.use(bindFeature(services));
+  bot.use(scheduleFeature(services, clock));
   bot.use(cardActionsFeature(services, views));
   bot.use(ratingFeature(services));
   bot.use(repliesFeature(services));

@@ -18,6 +18,8 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { departmentRoutes } from './routes/departments.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { scheduleRoutes } from './routes/schedules.js';
+import { ratingLinkRoutes } from './routes/rating-link.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { validatorCompiler } from './validators.js';
@@ -69,6 +71,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n };
   await app.register(healthRoutes(deps.db));
+  // Pages opened from mails (rating links): outside /api/v1, its token and content rules.
+  await app.register(ratingLinkRoutes(routeDeps));
   await app.register(
     async (api) => {
       await api.register(multipart, {
@@ -82,6 +86,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       await api.register(ticketActionRoutes(routeDeps));
       await api.register(departmentRoutes(routeDeps));
       await api.register(meRoutes(routeDeps));
+      await api.register(scheduleRoutes(routeDeps, deps.clock));
     },
     { prefix: '/api/v1' },
   );

@@ -1,12 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
+import { ChannelRegistry } from '../notify/channel.js';
 import type { EventDelivery } from '../notify/deliver-event.js';
+import type { TicketService } from '../tickets/ticket-service.js';
 import { defaultDeliveryRetry, defineDeliverEventJob, type DeliveryRetryPolicy } from './deliver-event-job.js';
 import { defineHousekeepingJob, HOUSEKEEPING_JOB } from './housekeeping-job.js';
 import { createOutbox } from './outbox.js';
 import { defineOutboxSweepJob, OUTBOX_SWEEP_JOB } from './outbox-sweep-job.js';
-import { createScheduler } from './scheduler.js';
+import { createScheduler, JOBS_COLLECTION } from './scheduler.js';
+import { AUTO_CLOSE_JOB, DAILY_DIGEST_JOB, defineHousekeepingSteps, STILL_WORKING_JOB } from './housekeeping-steps.js';
+import { createSlaWatcher, defineSlaJobs, SLA_SWEEP_JOB } from './sla-steps-job.js';
+import { defineRecurringTicketsJob, RECURRING_TICKETS_EVERY, RECURRING_TICKETS_JOB } from './recurring-tickets-job.js';
 
 export interface BackgroundJobsOptions {
   db: Database;
@@ -14,7 +19,16 @@ export interface BackgroundJobsOptions {
   logger: Logger;
   clock: Clock;
   processEveryMs?: number;
+  /** Tests that move the clock by days keep locks from looking expired across the jump. */
+  lockLifetimeMs?: number;
   deliveryRetry?: Partial<DeliveryRetryPolicy>;
+  /**
+   * With the ticket service, the jobs that change tickets run too: SLA steps, on-duty
+   * alerts, auto-close, "still working" updates and digests (the chats and their language).
+   */
+  tickets?: TicketService;
+  channels?: ChannelRegistry;
+  locale?: string;
 }
 
 /** How far back the start-up sweep looks for events whose delivery job was never stored. */
@@ -22,17 +36,32 @@ const SWEEP_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const DRAIN_TIMEOUT_MS = 15_000;
 
 /**
- * Every background job, defined in one place: the notification outbox, its sweep, and housekeeping.
+ * Every background job, defined in one place: the notification outbox, its sweep, SLA steps,
+ * housekeeping of the queue, and of the outbox itself.
  * Jobs can be stored from the start (a change made while starting is not lost); they run
  * after `start()`.
  */
 export function createBackgroundJobs(options: BackgroundJobsOptions) {
   const { db, delivery, logger, clock } = options;
-  const scheduler = createScheduler({ db, logger, ...(options.processEveryMs ? { processEveryMs: options.processEveryMs } : {}) });
+  const scheduler = createScheduler({
+    db,
+    logger,
+    ...(options.processEveryMs ? { processEveryMs: options.processEveryMs } : {}),
+    ...(options.lockLifetimeMs ? { lockLifetimeMs: options.lockLifetimeMs } : {}),
+  });
   const outbox = createOutbox(scheduler, db);
   defineDeliverEventJob(scheduler, delivery, logger, { ...defaultDeliveryRetry, ...options.deliveryRetry });
   defineHousekeepingJob(scheduler, { outbox, delivery, clock, logger });
   defineOutboxSweepJob(scheduler, { outbox, clock, logger });
+  const { tickets } = options;
+  if (tickets) {
+    defineSlaJobs(scheduler, { models: db.models, tickets, clock, logger });
+    defineRecurringTicketsJob(scheduler, { models: db.models, tickets, clock, logger });
+    defineHousekeepingSteps(scheduler, { models: db.models, tickets, channels: options.channels ?? new ChannelRegistry(), clock, logger, locale: options.locale ?? 'en' });
+    const watch = createSlaWatcher(scheduler, db.connection.collection(JOBS_COLLECTION));
+    // Every change may move the ticket's next SLA step: its job follows (a lost write is caught by the sweep).
+    tickets.subscribe((event, ticket) => watch(ticket, event.change.set.map((change) => change.path), event.type === 'opened'));
+  }
 
   return {
     scheduler,
@@ -44,6 +73,13 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
       if (missed > 0) logger.warn({ missed }, 'deliveries of events journaled before an unclean stop were queued');
       await scheduler.every('6 hours', HOUSEKEEPING_JOB);
       await scheduler.every('5 minutes', OUTBOX_SWEEP_JOB);
+      if (tickets) {
+        await scheduler.every('2 minutes', SLA_SWEEP_JOB);
+        await scheduler.every(RECURRING_TICKETS_EVERY, RECURRING_TICKETS_JOB);
+        await scheduler.every('1 hour', AUTO_CLOSE_JOB);
+        await scheduler.every('15 minutes', STILL_WORKING_JOB);
+        await scheduler.every('10 minutes', DAILY_DIGEST_JOB);
+      }
       await scheduler.start();
       logger.info('background jobs started');
     },

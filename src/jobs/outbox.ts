@@ -4,6 +4,7 @@ import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Ticket } from '../db/models/ticket.js';
 import { DELIVER_EVENT_JOB, deliverEventPayload, type DeliverEventPayload } from './deliver-event-job.js';
 import { JOBS_COLLECTION } from './scheduler.js';
+import { SLA_STEP_JOB } from './sla-steps-job.js';
 
 const SWEEP_BATCH = 500;
 
@@ -35,6 +36,8 @@ export function createOutbox(scheduler: Agenda, db: Database) {
     async ensureIndexes(): Promise<void> {
       await jobs.createIndex({ name: 1, priority: -1, lockedAt: 1, nextRunAt: 1, disabled: 1 }, { name: 'findAndLockNextJobIndex' });
       await jobs.createIndex({ 'data.eventId': 1 }, { name: 'outbox_event' });
+      // The SLA job of a ticket is found by its ticket when the ticket changes.
+      await jobs.createIndex({ name: 1, 'data.ticketId': 1 }, { name: 'jobs_ticket' });
       await jobs.createIndex({ name: 1, lastFinishedAt: 1 }, { name: 'outbox_finished' });
     },
 
@@ -64,9 +67,9 @@ export function createOutbox(scheduler: Agenda, db: Database) {
     /** Delivery jobs waiting, retrying or running, in every instance. */
     unfinished: (): Promise<number> => jobs.countDocuments(unfinished),
 
-    /** Forgets delivery jobs finished before `date`: the journal keeps the history. */
+    /** Forgets delivery and SLA jobs finished before `date` with nothing left to run: the journal keeps the history. */
     async pruneFinished(date: Date): Promise<number> {
-      const result = await jobs.deleteMany({ name: DELIVER_EVENT_JOB, nextRunAt: null, lockedAt: null, lastFinishedAt: { $lt: date } });
+      const result = await jobs.deleteMany({ name: { $in: [DELIVER_EVENT_JOB, SLA_STEP_JOB] }, nextRunAt: null, lockedAt: null, lastFinishedAt: { $lt: date } });
       return result.deletedCount;
     },
   };

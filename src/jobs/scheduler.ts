@@ -24,6 +24,8 @@ export interface SchedulerOptions {
   logger: Logger;
   /** How often this instance looks for due jobs, including those other instances created. */
   processEveryMs?: number;
+  /** How long a job's lock holds before another instance may take the job over (10 minutes). */
+  lockLifetimeMs?: number;
 }
 
 /**
@@ -44,7 +46,7 @@ export function createScheduler(options: SchedulerOptions): Agenda {
     maxConcurrency: 20,
     defaultConcurrency: 5,
     // A job whose runner died is taken over after this long.
-    defaultLockLifetime: 10 * 60 * 1000,
+    defaultLockLifetime: options.lockLifetimeMs ?? 10 * 60 * 1000,
     removeOnComplete: false,
   });
   scheduler.on('error', (error: unknown) => options.logger.error({ err: error }, 'job scheduler error'));

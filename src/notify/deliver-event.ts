@@ -14,10 +14,26 @@ import { actorFromPerson } from '../people/actor.js';
 import { identitiesOf, linkIdentity } from '../people/directory.js';
 import { can } from '../people/policy.js';
 import { boundChats, type BoundChat } from './bound-chats.js';
-import { ChannelError, type ChannelRegistry, type ChatPlatform, type TicketCard } from './channel.js';
+import { ChannelError, type ChannelRegistry, type ChatPlatform, type NoticeAudience, type TicketCard } from './channel.js';
 import { createDeliveryClaims } from './delivery-claims.js';
-import { recipientsOf, type Recipient } from './recipients.js';
+import { recipientsOf, staffEvents, type Recipient, type StaffToTell } from './recipients.js';
 import { serializeByKey } from './serialize-by-key.js';
+
+/** Who an e-mail goes to: a person of the directory, or a department's mailbox. */
+export interface EmailRecipient {
+  address: string;
+  locale: string;
+  audience: NoticeAudience | 'department';
+}
+
+/**
+ * The outbox's way to e-mail (src/notify/email): composes the mail of an event for one
+ * recipient (null when that event is not mailed to that audience) and sends it.
+ */
+export interface EmailOutlet {
+  compose(ticket: Ticket, event: JournalEvent, to: EmailRecipient, departmentName: string): Promise<object | null>;
+  send(message: object): Promise<void>;
+}
 
 export interface EventDeliveryOptions {
   models: Models;
@@ -26,6 +42,13 @@ export interface EventDeliveryOptions {
   /** Language of group chats (the org's). */
   locale: string;
   clock: Clock;
+  /** E-mail, when SMTP is configured. */
+  email?: EmailOutlet | null;
+}
+
+/** Events posted as an alert in the department's chats, besides the card: a breach, and a reminder nobody would get. */
+function alertsChats(event: JournalEvent, assigneeId: Types.ObjectId | null): boolean {
+  return event.type === 'sla_breached' || (event.type === 'sla_reminder' && !assigneeId);
 }
 
 /** A chat showing the ticket's card; `live` while the chat may see the ticket. */
@@ -177,19 +200,65 @@ export function createEventDelivery(options: EventDeliveryOptions) {
     return found;
   }
 
-  async function deliverDirect(event: JournalEvent, ticket: Ticket, recipient: Recipient): Promise<void> {
-    const person = await models.Person.findOne({ _id: recipient.personId, active: true }).lean();
+  /** An SLA alert in a department chat, answering the ticket's card there when it is posted. */
+  async function deliverChatAlert(chat: CardTarget, cardMessageId: string | null, event: JournalEvent, card: TicketCard): Promise<void> {
+    const channel = channels.get(chat.platform)!;
+    if (!channel.postChatNotice) return;
+    await claims.once(`alert:${event._id.toString()}:${chat.platform}:${chat.chatId}`, () =>
+      channel.postChatNotice!(chat.chatId, { kind: 'ticket_alert', ticket: card.ticket, event, locale: card.locale, cardMessageId }),
+    );
+  }
+
+  /** The coordinators of the ticket's department, the managers, and its on-duty people. */
+  async function staffToTell(ticket: Ticket, department: DepartmentDoc | null): Promise<StaffToTell> {
+    const onDutyEmails = ((department?.settings as { onDuty?: string[] } | undefined)?.onDuty ?? []);
+    const [coordinators, managers, onDuty] = await Promise.all([
+      models.Person.find({ role: 'coordinator', departments: ticket.department, active: true }).select({ _id: 1 }).lean(),
+      models.Person.find({ role: 'manager', active: true }).select({ _id: 1 }).lean(),
+      onDutyEmails.length ? models.Person.find({ email: trusted({ $in: onDutyEmails }), active: true }).select({ _id: 1 }).lean() : [],
+    ]);
+    const ids = (people: { _id: Types.ObjectId }[]) => people.map((person) => person._id);
+    return { coordinators: ids(coordinators), managers: ids(managers), onDuty: ids(onDuty) };
+  }
+
+  async function deliverEmail(key: string, ticket: Ticket, event: JournalEvent, to: EmailRecipient, departmentName: string): Promise<void> {
+    const email = options.email;
+    if (!email) return;
+    const message = await email.compose(ticket, event, to, departmentName);
+    if (!message) return;
+    await claims.once(key, () => email.send(message));
+  }
+
+  /**
+   * A person's notice: in chat on their platform (the one the requester wrote from, when
+   * linked), and by e-mail when they chose it or no chat reaches them. A muted person gets
+   * nothing, except on-duty alerts, which go by chat and e-mail both.
+   */
+  async function deliverDirect(event: JournalEvent, ticket: Ticket, recipient: Recipient, departmentName: string): Promise<void> {
+    const person = await models.Person.findOne({ _id: recipient.personId, active: true }).lean<PersonDoc>();
     if (!person) return;
+    const onDuty = recipient.audience === 'on_duty';
+    const chosen = person.notify?.channels ?? [];
+    if (person.notify?.muted && !onDuty) return;
+    const allowed = (channel: string) => onDuty || chosen.length === 0 || chosen.includes(channel);
     let identities = (await identitiesOf(models, person._id)).filter((identity) => channels.get(identity.platform as ChatPlatform));
     if (identities.length === 0 && person.email) identities = await discoverIdentities(person._id, person.email);
+    identities = identities.filter((identity) => allowed(identity.platform));
     // A requester hears back where they opened the ticket, when that platform is linked.
     const preferred =
       identities.find((identity) => recipient.audience === 'requester' && identity.platform === ticket.source) ?? identities[0];
-    if (!preferred) return;
-    const channel = channels.get(preferred.platform as ChatPlatform)!;
-    await claims.once(`direct:${event._id.toString()}:${person._id.toString()}`, () =>
-      channel.sendDirect(preferred.externalId, { ticket, event, locale: person.locale ?? options.locale, audience: recipient.audience }),
-    );
+    const locale = person.locale ?? options.locale;
+    if (preferred && recipient.chat !== false) {
+      const channel = channels.get(preferred.platform as ChatPlatform)!;
+      await claims.once(`direct:${event._id.toString()}:${person._id.toString()}`, () =>
+        channel.sendDirect(preferred.externalId, { ticket, event, locale, audience: recipient.audience }),
+      );
+    }
+    const mailed = onDuty || chosen.includes('email') || (!preferred && chosen.length === 0);
+    if (person.email && mailed) {
+      const to: EmailRecipient = { address: person.email, locale, audience: recipient.audience };
+      await deliverEmail(`email:${event._id.toString()}:${person._id.toString()}`, ticket, event, to, departmentName);
+    }
   }
 
   async function deliverNow(target: EventToDeliver): Promise<void> {
@@ -213,13 +282,21 @@ export function createEventDelivery(options: EventDeliveryOptions) {
 
     const department = await models.Department.findOne({ key: ticket.department }).lean<DepartmentDoc>();
     const card = await renderCard(ticket, department, event);
+    const asOfEvent = target.assigneeId === undefined ? ticket : { ...ticket, assigneeId: target.assigneeId };
     for (const chat of await cardTargets(ticket, department)) {
       const messageId = await deliverCard(chat, card).catch(failed('card', `${chat.platform}:${chat.chatId}`));
       if (messageId) await deliverActivity(chat, messageId, event, card).catch(failed('discussion', `${chat.platform}:${chat.chatId}`));
+      if (chat.live && alertsChats(event, asOfEvent.assigneeId)) {
+        await deliverChatAlert(chat, messageId ?? null, event, card).catch(failed('alert', `${chat.platform}:${chat.chatId}`));
+      }
     }
-    const asOfEvent = target.assigneeId === undefined ? ticket : { ...ticket, assigneeId: target.assigneeId };
-    for (const recipient of recipientsOf(event, asOfEvent)) {
-      await deliverDirect(event, ticket, recipient).catch(failed('notice', recipient.personId.toString()));
+    const staff = staffEvents.has(event.type) ? await staffToTell(ticket, department) : undefined;
+    for (const recipient of recipientsOf(event, asOfEvent, staff)) {
+      await deliverDirect(event, ticket, recipient, card.departmentName).catch(failed('notice', recipient.personId.toString()));
+    }
+    if (event.type === 'opened' && department?.email && options.email) {
+      const mailbox: EmailRecipient = { address: department.email, locale: options.locale, audience: 'department' };
+      await deliverEmail(`email:${event._id.toString()}:department`, ticket, event, mailbox, card.departmentName).catch(failed('e-mail', 'department'));
     }
     if (retryable.length) throw new DeliveryIncomplete(retryable);
   }

@@ -22,7 +22,9 @@ export type TicketAction =
   | 'resolve'
   | 'close'
   | 'reopen'
-  | 'rate';
+  | 'rate'
+  /** Automatic changes (SLA steps, on-duty alerts, "still working", auto-close): the helpdesk itself. */
+  | 'automate';
 
 export interface TicketScope {
   department: string;
@@ -98,6 +100,8 @@ export function can(actor: Actor, action: TicketAction, ticket: TicketScope): bo
       return manages(actor, ticket) || (isRequester && ticket.status === 'resolved');
     case 'rate':
       return isRequester;
+    case 'automate':
+      return hasRole(actor, 'admin');
   }
 }
 

@@ -13,7 +13,7 @@ export async function systemActor(models: Models): Promise<Actor> {
   const person = await models.Person.findOneAndUpdate(
     { origin: 'system' },
     { $setOnInsert: { name: SYSTEM_NAME, role: 'admin', departments: [], origin: 'system', active: true } },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   ).lean();
   return actorFromPerson(person);
 }

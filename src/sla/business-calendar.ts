@@ -20,6 +20,7 @@ export interface BusinessCalendar {
 }
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 /** A calendar with no working time at all would never end the search. */
 const SEARCH_DAYS = 800;
 
@@ -61,11 +62,20 @@ function offsetAt(timeZone: string, instant: number): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000;
 }
 
-/** The instant of a local date and minute of the day; checked twice because of daylight saving. */
+/**
+ * The instant of a local date and minute of the day. Around a change of daylight saving time
+ * the same in every zone: a repeated wall time is its first occurrence, a skipped one is read
+ * with the offset before the change (so it lands as much later as the clock jumped).
+ */
 function instantOf(timeZone: string, date: LocalDate, minuteOfDay: number): number {
   const naive = Date.UTC(date.year, date.month - 1, date.day) + minuteOfDay * MINUTE;
-  const first = naive - offsetAt(timeZone, naive);
-  return naive - offsetAt(timeZone, first);
+  const withOffsetBefore = naive - offsetAt(timeZone, naive - DAY);
+  const withOffsetAfter = naive - offsetAt(timeZone, naive + DAY);
+  if (withOffsetBefore === withOffsetAfter) return withOffsetBefore;
+  const shows = (instant: number) => instant + offsetAt(timeZone, instant) === naive;
+  if (shows(withOffsetBefore) && shows(withOffsetAfter)) return Math.min(withOffsetBefore, withOffsetAfter);
+  if (shows(withOffsetAfter)) return withOffsetAfter;
+  return withOffsetBefore;
 }
 
 function nextDay(date: LocalDate): LocalDate {
@@ -94,7 +104,69 @@ function rangesOn(calendar: BusinessCalendar, date: LocalDate): WorkingRange[] {
  * closed weekdays and on holidays does not count. Null when the calendar has no working time.
  */
 export function addBusinessMinutes(start: Date, minutes: number, calendar: BusinessCalendar): Date | null {
-  let remaining = minutes * MINUTE;
+  return addBusinessMillis(start, minutes * MINUTE, calendar);
+}
+
+/** The working periods of the local days from the one containing `from`, as instants, in order. */
+function* workingPeriods(calendar: BusinessCalendar, from: number): Generator<[number, number]> {
+  let date: LocalDate = wallClock(calendar.timezone, from);
+  for (let day = 0; day < SEARCH_DAYS; day += 1, date = nextDay(date)) {
+    for (const range of rangesOn(calendar, date)) {
+      const opens = instantOf(calendar.timezone, date, minuteOfDay(range.from));
+      const closes = instantOf(calendar.timezone, date, minuteOfDay(range.to));
+      if (closes > opens) yield [opens, closes];
+    }
+  }
+}
+
+/**
+ * The working time between two instants, in milliseconds (0 when `end` is not after
+ * `start`): what a first response or a resolution took in the department's hours.
+ */
+export function businessMillisBetween(start: Date, end: Date, calendar: BusinessCalendar): number {
+  const from = start.getTime();
+  const to = end.getTime();
+  if (to <= from) return 0;
+  if (calendar.hours === 'always') return to - from;
+  let total = 0;
+  for (const [opens, closes] of workingPeriods(calendar, from)) {
+    if (opens >= to) break;
+    total += Math.max(0, Math.min(closes, to) - Math.max(opens, from));
+  }
+  return total;
+}
+
+/** The local date (YYYY-MM-DD) and minute of the day of an instant in a time zone. */
+export function localDateAndMinute(instant: Date, timeZone: string): { date: string; minute: number } {
+  const wall = wallClock(timeZone, instant.getTime());
+  return { date: isoDate(wall), minute: wall.hour * 60 + wall.minute };
+}
+
+/** The instant the local day after `date` (YYYY-MM-DD) begins in a time zone. */
+export function startOfNextLocalDay(date: string, timeZone: string): Date {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  return new Date(instantOf(timeZone, nextDay({ year, month, day }), 0));
+}
+
+/** True when the calendar has working hours on the local date (YYYY-MM-DD). */
+export function isWorkingDay(date: string, calendar: BusinessCalendar): boolean {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  return rangesOn(calendar, { year, month, day }).length > 0;
+}
+
+/** True when `instant` falls in the calendar's working time. */
+export function isWorkingTime(instant: Date, calendar: BusinessCalendar): boolean {
+  const at = instant.getTime();
+  for (const [opens, closes] of workingPeriods(calendar, at - 24 * 3600_000)) {
+    if (opens > at) return false;
+    if (at < closes) return true;
+  }
+  return false;
+}
+
+/** The same with a duration in milliseconds. */
+export function addBusinessMillis(start: Date, millis: number, calendar: BusinessCalendar): Date | null {
+  let remaining = millis;
   const cursor = start.getTime();
   let date: LocalDate = wallClock(calendar.timezone, cursor);
   for (let day = 0; day < SEARCH_DAYS; day += 1, date = nextDay(date)) {

@@ -7,6 +7,7 @@ import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
 import { applyJournalEvent, claimJournalEvent, rollForward } from './journal.js';
 import { loadTicket, notifyListeners } from './load-ticket.js';
+import { slaChanges, slaSettingsOf } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 
 /** What a use case wants to change, computed from the ticket as it is now. */
@@ -41,6 +42,20 @@ export interface ChangeResult {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/** Changes the requester hears of: the team's word resets the "still working on it" timer. */
+const teamUpdates = new Set<JournalEventType>(['replied', 'status_changed', 'still_working']);
+
+/**
+ * Adds what every change implies beyond its own fields: the SLA state (pause, due dates,
+ * working-time metrics, next escalation step) and when the requester last heard from the team.
+ */
+async function withDerivedFields(deps: TicketDeps, ticket: Ticket, actor: Actor, plan: ChangePlan, now: Date): Promise<ChangePlan> {
+  const department = typeof plan.set.department === 'string' ? plan.set.department : ticket.department;
+  const derived = slaChanges(ticket, plan.set, await slaSettingsOf(deps.models, department), now);
+  if (teamUpdates.has(plan.type) && !plan.internal && !actor.id.equals(ticket.requesterId)) derived.lastTeamUpdateAt = now;
+  return { ...plan, set: { ...derived, ...plan.set } };
+}
 
 function journalEvent(ticket: Ticket, request: ChangeRequest, plan: ChangePlan, now: Date): JournalEvent {
   return {
@@ -86,7 +101,7 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
     }
     // One instant per change: the metrics it sets and its journal event agree.
     const now = clock();
-    const plan = await request.plan(ticket, now);
+    const plan = await withDerivedFields(deps, ticket, request.actor, await request.plan(ticket, now), now);
     const event = journalEvent(ticket, request, plan, now);
     if (!(await claimJournalEvent(models, event))) {
       await rollForward(models, ticket._id, ticket.version);

@@ -6,13 +6,14 @@ import type { Priority, Ticket, TicketSource } from '../db/models/ticket.js';
 import { HelpdeskError, type FieldError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/policy.js';
-import { slaDueDates, type SlaSettings } from '../sla/sla-due-dates.js';
+import type { SlaSettings } from '../sla/sla-due-dates.js';
 import { hourOfWeek } from './hour-of-week.js';
 import { claimJournalEvent, openedEvent } from './journal.js';
 import { extractKeywords } from './keywords.js';
 import { notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { limits, titleFromDescription } from './ticket-limits.js';
+import { initialSla } from './ticket-sla.js';
 
 export interface OpenTicketInput {
   title?: string | null;
@@ -91,19 +92,7 @@ export async function openTicket(
     tags,
     source: input.source,
     attachments,
-    sla: {
-      ...slaDueDates(department.settings as SlaSettings | undefined, priority, now),
-      firstResponseBreached: false,
-      resolutionBreached: false,
-      pausedAt: null,
-      pausedBusinessSeconds: 0,
-      pausedWallSeconds: 0,
-      firstResponseRemindedAt: null,
-      resolutionRemindedAt: null,
-      firstResponseEscalatedAt: null,
-      resolutionEscalatedAt: null,
-      nextStepAt: null,
-    },
+    sla: initialSla(department.settings as SlaSettings | undefined, priority, now),
     metrics: {
       firstResponseAt: null,
       firstResponseSeconds: null,
@@ -123,7 +112,8 @@ export async function openTicket(
     updatedAt: now,
     closedAt: null,
     scheduleRun: input.scheduleRun ?? null,
-    lastTeamUpdateAt: null,
+    // The confirmation of the opening is the team's first word for the "still working" timer.
+    lastTeamUpdateAt: now,
   };
   await insertWithFreshNumber(deps, ticket);
   const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via };

@@ -1,7 +1,6 @@
 import type { Priority } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
-import { dueDateFieldsOf } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState, invalidTransition } from './transition-error.js';
 
@@ -18,12 +17,13 @@ export function setPriority(
     number,
     action: 'set_priority',
     via,
-    plan: async (ticket) => {
+    plan: (ticket) => {
       if (ticket.status === 'closed') throw invalidTransition(ticket, 'set_priority');
       if (ticket.priority === priority) throw alreadyInState(ticket, 'set_priority');
       return {
         type: 'priority_changed',
-        set: { priority, ...(await dueDateFieldsOf(deps.models, ticket.department, priority, ticket.createdAt)) },
+        // The due dates follow in changeTicket, which recomputes the SLA of every change.
+        set: { priority },
         before: { priority: ticket.priority },
         after: { priority },
       };

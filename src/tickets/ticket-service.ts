@@ -5,6 +5,11 @@ import type { Priority } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
 import type { Actor } from '../people/actor.js';
 import { addComment } from './add-comment.js';
+import { alertOnDuty } from './alert-on-duty.js';
+import { closeAutomatically } from './close-automatically.js';
+import { recordSlaStep } from './record-sla-step.js';
+import { tellStillWorking } from './tell-still-working.js';
+import type { SlaStepKind, SlaTargetName } from '../sla/sla-due-dates.js';
 import { addNote } from './add-note.js';
 import type { CommentInput } from './comment-input.js';
 import { replyToTicket } from './reply-to-ticket.js';
@@ -56,6 +61,12 @@ export function createTicketService(options: TicketServiceOptions) {
     rate: (actor: Actor, number: number, input: { score: number; comment?: string | null }, via: Via) =>
       rateTicket(deps, actor, number, input, via),
     get: (actor: Actor, number: number) => getTicket(deps, actor, number),
+    /** Automatic changes, by the system actor (src/people/system-actor.ts). */
+    recordSlaStep: (actor: Actor, number: number, target: SlaTargetName, kind: SlaStepKind) => recordSlaStep(deps, actor, number, target, kind),
+    alertOnDuty: (actor: Actor, number: number) => alertOnDuty(deps, actor, number),
+    tellStillWorking: (actor: Actor, number: number, quietSince: Date) => tellStillWorking(deps, actor, number, quietSince),
+    closeAutomatically: (actor: Actor, number: number, resolvedBefore: Date, days: number) =>
+      closeAutomatically(deps, actor, number, resolvedBefore, days),
     journal: (actor: Actor, number: number) => getJournal(deps, actor, number),
     list: (actor: Actor, filter: TicketFilter) => listTickets(deps, actor, filter),
     /** Subscribes to every journaled change; returns the unsubscribe function. */

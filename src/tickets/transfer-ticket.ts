@@ -1,7 +1,6 @@
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
-import { dueDateFields } from './ticket-sla.js';
 import { isOpen } from './state-machine.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState } from './transition-error.js';
@@ -44,9 +43,8 @@ export async function transferTicket(
       if (ticket.department === department.key && ticket.category === category) {
         throw alreadyInState(ticket, 'transfer');
       }
-      // The new department's targets apply, counted from when the ticket was opened.
-      const dueDates = ticket.department === department.key ? {} : dueDateFields(department.settings, ticket.priority, ticket.createdAt);
-      const set: Record<string, unknown> = { department: department.key, category, ...dueDates };
+      // The new department's targets apply from when the ticket was opened (changeTicket recomputes them).
+      const set: Record<string, unknown> = { department: department.key, category };
       const before: Record<string, unknown> = { department: ticket.department, category: ticket.category };
       const after: Record<string, unknown> = { department: department.key, category };
       if (isOpen(ticket.status) && ticket.department !== department.key) {

@@ -1,4 +1,4 @@
-import { ChannelError, type ChatChannel, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type ChatChannel, type ChatNotice, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 
 /**
  * A chat platform that records what the core asked of it, and can be told to fail: the core's
@@ -9,6 +9,8 @@ export class RecordingChannel implements ChatChannel {
   /** Every render of every card, by message id (`chatId/n`). */
   readonly cards = new Map<string, TicketCard[]>();
   readonly directs: { userId: string; notice: DirectNotice }[] = [];
+  /** Alerts and digests posted in chats. */
+  readonly chatNotices: { chatId: string; notice: ChatNotice }[] = [];
   /** Calls still to fail with a retryable error (platform down). */
   failures = 0;
   retryAfterMs: number | null = null;
@@ -40,6 +42,11 @@ export class RecordingChannel implements ChatChannel {
     this.maybeFail();
     if (this.blocked.has(userId)) throw new ChannelError('bot was blocked by the user', { retryable: false });
     this.directs.push({ userId, notice });
+  }
+
+  async postChatNotice(chatId: string, notice: ChatNotice) {
+    this.maybeFail();
+    this.chatNotices.push({ chatId, notice });
   }
 
   cardsOf(number: number): [string, TicketCard[]][] {

@@ -41,6 +41,33 @@ describe('outgoing limits', () => {
     expect(calls).toHaveLength(6);
   });
 
+  it('holds a private chat to its burst, then about one a second, when asked', async () => {
+    const throttle = throttleTransformer({ globalPerSecond: 1000, groupPerMinute: 1000, privateBurst: 2, privateWindowMs: 500 });
+    const { calls, prev } = recorder([]);
+    const started = Date.now();
+    const chat = Array.from({ length: 5 }, () => throttle(prev, 'sendMessage', { chat_id: 42, text: 'x' }));
+    await throttle(prev, 'sendMessage', { chat_id: 43, text: 'x' });
+    expect(Date.now() - started).toBeLessThan(300);
+    await Promise.all(chat);
+    // 2 now, 2 after half a second, 1 after a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(calls).toHaveLength(6);
+    const unpaced = recorder([]);
+    const free = Date.now();
+    await Promise.all(Array.from({ length: 5 }, () => throttleTransformer({ globalPerSecond: 1000, groupPerMinute: 1000 })(unpaced.prev, 'sendMessage', { chat_id: 42, text: 'x' })));
+    expect(Date.now() - free).toBeLessThan(300);
+  });
+
+  it("counts a message's place in the window from its answer, not from when it was handed over", async () => {
+    const throttle = throttleTransformer({ globalPerSecond: 2, groupPerMinute: 1000 });
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve(ok), 300));
+    const { calls, prev } = recorder([slow, slow]);
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 3 }, (_, i) => throttle(prev, 'sendMessage', { chat_id: i + 1, text: 'x' })));
+    // The first two may have reached Telegram as late as their answers (300 ms): the third waits a second from then.
+    expect(calls[2]!.at - started).toBeGreaterThanOrEqual(1250);
+  });
+
   it('never throttles callback answers', async () => {
     const throttle = throttleTransformer({ globalPerSecond: 1, groupPerMinute: 1 });
     const { calls, prev } = recorder([]);

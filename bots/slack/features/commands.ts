@@ -3,7 +3,7 @@ import type { Ticket } from '../../../src/db/models/ticket.js';
 import { bindChat } from '../../../src/notify/bind-chat.js';
 import { departmentOfChat } from '../../../src/notify/bound-chats.js';
 import type { Actor } from '../../../src/people/actor.js';
-import { can } from '../../../src/people/policy.js';
+import { can, hasRole } from '../../../src/people/policy.js';
 import { openStatuses } from '../../../src/tickets/state-machine.js';
 import { refuse, requireActor } from '../runtime/answer.js';
 import type { SlackServices } from '../services.js';
@@ -13,6 +13,7 @@ import { statusIcon } from '../ui/labels.js';
 import { escapeMrkdwn, truncate } from '../ui/mrkdwn.js';
 import { translator, type Translator } from '../ui/translator.js';
 import { openNewTicketModal } from './new-ticket.js';
+import { createScheduleCommand } from './schedule-command.js';
 
 export const COMMAND = '/helpdesk';
 const LIST_SIZE = 10;
@@ -31,11 +32,12 @@ function ticketLines(tr: Translator, items: Ticket[]): string {
 /**
  * `/helpdesk` and its subcommands, mirroring the Telegram bot: no argument (or `new`) opens
  * the new ticket modal; `next`, `find <words>`, `ticket <n>`, `mine`, `bind <department>`
- * (admins) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
+ * (admins), `schedule …` (managers, see schedule-command.ts) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
  * with the app (it follows the ticket there while they may see it).
  */
 export function commandsFeature(app: App, services: SlackServices): void {
   const { api, tickets, models, logger } = services;
+  const schedule = createScheduleCommand(services);
 
   async function respondList(request: Request, items: Ticket[], total: number, key: string, params: Record<string, string | number> = {}) {
     const { tr, respond } = request;
@@ -118,6 +120,10 @@ export function commandsFeature(app: App, services: SlackServices): void {
       await respond({ response_type: 'ephemeral', text: `#${number}`, blocks } as RespondArguments);
     },
 
+    async schedule({ command, tr, actor, respond }) {
+      await respond({ response_type: 'ephemeral', text: await schedule(command, tr, actor) });
+    },
+
     async bind(request, rest) {
       const { command, tr, actor, respond } = request;
       const department = rest.trim().toLowerCase();
@@ -145,7 +151,8 @@ export function commandsFeature(app: App, services: SlackServices): void {
     const tr = translator(services.i18n, found.locale);
     try {
       if (name === 'help') {
-        await respond({ response_type: 'ephemeral', text: tr.t('slack.help') });
+        const schedules = found.person && hasRole(found.person, 'manager') ? `\n${tr.t('schedule.help.short', { command: '`/helpdesk schedule`' })}` : '';
+        await respond({ response_type: 'ephemeral', text: `${tr.t('slack.help')}${schedules}` });
         return;
       }
       if (name === '' || name === 'new') {

@@ -4,7 +4,8 @@ import { hasRole } from '../../../src/people/policy.js';
 /** The commands this person can use here, as one text. */
 export function helpText(ctx: BotContext): string {
   const group = ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
-  if (group) return ctx.t('tg.help.group');
+  const schedules = ctx.actor && hasRole(ctx.actor, 'manager') ? `\n${ctx.t('schedule.help.short', { command: '/schedule' })}` : '';
+  if (group) return `${ctx.t('tg.help.group')}${schedules}`;
   const staff = ctx.actor && hasRole(ctx.actor, 'agent');
-  return staff ? `${ctx.t('tg.help.requester')}\n\n${ctx.t('tg.help.agent')}` : ctx.t('tg.help.requester');
+  return staff ? `${ctx.t('tg.help.requester')}\n\n${ctx.t('tg.help.agent')}${schedules}` : ctx.t('tg.help.requester');
 }

@@ -3,8 +3,10 @@ import type { LanguageCode } from 'grammy/types';
 import type { I18n } from '../../../src/i18n/translate.js';
 import type { Optional } from './non-essential.js';
 
-const privateCommands = ['new', 'my', 'cancel', 'next', 'mine', 'find', 'ticket', 'lang', 'start'];
-const groupCommands = ['next', 'mine', 'find', 'ticket', 'bind', 'lang'];
+const privateCommands = ['new', 'my', 'cancel', 'next', 'mine', 'find', 'ticket', 'schedule', 'lang', 'start'];
+const groupCommands = ['next', 'mine', 'find', 'ticket', 'bind', 'schedule', 'lang'];
+/** Commands whose description lives with their feature's texts. */
+const descriptionKeys: Record<string, string> = { schedule: 'schedule.command' };
 
 /**
  * The "/" menu of Telegram clients, per language and per kind of chat. A convenience only:
@@ -17,7 +19,7 @@ export async function setCommandMenu(api: Api, i18n: I18n, optional: Optional): 
   ];
   for (const locale of [null, ...i18n.locales]) {
     for (const { scope, names } of menus) {
-      const commands = names.map((command) => ({ command, description: i18n.translate(locale ?? i18n.defaultLocale, `tg.command.${command}`) }));
+      const commands = names.map((command) => ({ command, description: i18n.translate(locale ?? i18n.defaultLocale, descriptionKeys[command] ?? `tg.command.${command}`) }));
       await optional('setting the command menu', api.setMyCommands(commands, { scope, ...(locale ? { language_code: locale as LanguageCode } : {}) }));
     }
   }

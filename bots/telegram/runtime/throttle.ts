@@ -5,37 +5,56 @@ export interface ThrottleOptions {
   groupPerMinute: number;
   /** The group window, a minute unless a test shortens it. */
   groupWindowMs?: number;
-  now?: () => number;
+  /**
+   * Messages one private chat may get within `privateWindowMs` (Telegram: "about one a
+   * second, short bursts allowed"). Unset: private chats are only held to the global pace.
+   */
+  privateBurst?: number;
+  /** The private chat window, `privateBurst` seconds unless set. */
+  privateWindowMs?: number;
 }
 
 /**
- * A sliding window of reserved send times. Reservations are handed out in call order and
- * never go backwards, so slot k waits for slot k-limit to leave the window.
+ * At most `limit` messages in any window of `lengthMs`, as Telegram counts them: from the
+ * moment a message reaches it. That moment is only known to lie between handing the call over
+ * and its answer, so a message holds its place from the hand-over until `lengthMs` after its
+ * answer. (Pacing by hand-over alone let a burst's first calls arrive late and the next
+ * window's first calls early: 31 messages within one second on Telegram's clock, and a 429.)
+ * Places are handed out in call order.
  */
 class Window {
-  private readonly slots: number[] = [];
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly limit: number,
     private readonly lengthMs: number,
   ) {}
 
-  reserve(now: number): number {
-    this.prune(now);
-    const blocking = this.slots.length >= this.limit ? this.slots[this.slots.length - this.limit]! + this.lengthMs : now;
-    const slot = Math.max(now, blocking, this.slots[this.slots.length - 1] ?? now);
-    this.slots.push(slot);
-    return slot;
+  /** Resolves when the caller holds a place; it must call `answered` once the call returned. */
+  take(): Promise<void> {
+    if (this.used < this.limit && this.waiting.length === 0) {
+      this.used += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** True when nothing was sent within the window. */
-  idle(now: number): boolean {
-    this.prune(now);
-    return this.slots.length === 0;
+  answered(): void {
+    // Unref'd: a window still counting must not keep a stopping process alive.
+    setTimeout(() => this.free(), this.lengthMs).unref();
   }
 
-  private prune(now: number): void {
-    while (this.slots.length > 0 && this.slots[0]! <= now - this.lengthMs) this.slots.shift();
+  /** True when nothing was sent within the window and nobody waits. */
+  idle(): boolean {
+    return this.used === 0 && this.waiting.length === 0;
+  }
+
+  private free(): void {
+    const next = this.waiting.shift();
+    // The place passes straight to the next caller, so no newcomer can overtake it.
+    if (next) next();
+    else this.used -= 1;
   }
 }
 
@@ -50,28 +69,41 @@ function isGroup(chatId: unknown): boolean {
 
 /**
  * Keeps outgoing messages under Telegram's limits (about 30 per second overall, 20 per minute
- * in one group) by delaying them: bursts wait their turn instead of meeting 429s.
+ * in one group, optionally a short burst per private chat) by delaying them: bursts wait their
+ * turn instead of meeting 429s.
  */
 export function throttleTransformer(options: ThrottleOptions): Transformer {
-  const now = options.now ?? Date.now;
   const global = new Window(options.globalPerSecond, 1000);
-  const groups = new Map<string, Window>();
-  const sleep = (until: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, until - now())));
+  const chats = new Map<string, Window>();
+
+  /** The window of one chat, or none when that kind of chat has no limit of its own. */
+  function chatWindow(chatId: number | string): Window | null {
+    const group = isGroup(chatId);
+    if (!group && !options.privateBurst) return null;
+    const key = String(chatId);
+    let window = chats.get(key);
+    if (!window) {
+      window = group
+        ? new Window(options.groupPerMinute, options.groupWindowMs ?? 60_000)
+        : new Window(options.privateBurst!, options.privateWindowMs ?? options.privateBurst! * 1000);
+      chats.set(key, window);
+    }
+    return window;
+  }
 
   return async (prev, method, payload, signal) => {
     const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
     if (!isOutgoingMessage(method) || (typeof chatId !== 'number' && typeof chatId !== 'string')) return prev(method, payload, signal);
-    if (isGroup(chatId)) {
-      const key = String(chatId);
-      let window = groups.get(key);
-      if (!window) groups.set(key, (window = new Window(options.groupPerMinute, options.groupWindowMs ?? 60_000)));
-      const slot = window.reserve(now());
-      if (slot > now()) await sleep(slot);
+    const chat = chatWindow(chatId);
+    await chat?.take();
+    await global.take();
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      chat?.answered();
+      global.answered();
+      // Forget quiet chats so the map does not grow with every chat ever seen.
+      if (chats.size > 1000) for (const [key, window] of chats) if (window.idle()) chats.delete(key);
     }
-    const slot = global.reserve(now());
-    if (slot > now()) await sleep(slot);
-    // Forget quiet groups so the map does not grow with every chat ever seen.
-    if (groups.size > 1000) for (const [key, window] of groups) if (window.idle(now())) groups.delete(key);
-    return prev(method, payload, signal);
   };
 }

@@ -39,10 +39,12 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
           : null,
       ]
     : [];
+  // A missed target stays visible at the top while the ticket is open, whichever line shows it.
+  const overdue = open && (sla.firstResponseBreached || sla.resolutionBreached);
   const lastText = lastEvent.text && !['opened', 'rated'].includes(lastEvent.type) ? truncate(lastEvent.text, TEXT_EXCERPT_MAX) : null;
 
   return joinHtml([
-    html`${priorityIcon[ticket.priority]} <b>#${ticket.number}</b> · ${tr.t(`priority.${ticket.priority}`)} · ${statusIcon[ticket.status]} ${tr.t(`status.${ticket.status}`)}`,
+    html`${priorityIcon[ticket.priority]} <b>#${ticket.number}</b> · ${tr.t(`priority.${ticket.priority}`)} · ${statusIcon[ticket.status]} ${tr.t(`status.${ticket.status}`)}${overdue ? html` · <b>${tr.t('card.overdue')}</b>` : ''}`,
     html`<b>${truncate(ticket.title, TITLE_MAX)}</b>`,
     joinHtml(
       [

@@ -9,6 +9,8 @@ import { identitySchema } from './identity.js';
 import { journalEventSchema, type JournalEvent } from './journal-event.js';
 import { kvEntrySchema } from './kv-entry.js';
 import { personSchema } from './person.js';
+import { scheduleRunSchema, type ScheduleRun } from './schedule-run.js';
+import { scheduleSchema, type Schedule } from './schedule.js';
 import { ticketSchema, type Ticket } from './ticket.js';
 
 /** Registers every model on one connection; the app never uses mongoose's global models. */
@@ -25,6 +27,8 @@ export function registerModels(connection: Connection) {
     CardMessage: connection.model('CardMessage', cardMessageSchema),
     KvEntry: connection.model('KvEntry', kvEntrySchema),
     Delivery: connection.model('Delivery', deliverySchema),
+    Schedule: connection.model('Schedule', scheduleSchema) as unknown as Model<Schedule>,
+    ScheduleRun: connection.model('ScheduleRun', scheduleRunSchema) as unknown as Model<ScheduleRun>,
   };
 }
 

@@ -99,6 +99,8 @@ export interface Ticket {
   closedAt: Date | null;
   /** The recurring schedule run that opened this ticket (`<schedule id>@<ISO time>`), so a run opens one ticket. */
   scheduleRun?: string | null;
+  /** When the on-duty people were alerted of this urgent ticket opened outside working hours. */
+  onDutyAlertedAt?: Date | null;
   /** When the requester last heard from the team (public reply, status change, "still working"). */
   lastTeamUpdateAt?: Date | null;
 }
@@ -176,6 +178,7 @@ export const ticketSchema = new Schema(
     closedAt: { type: Date, default: null },
     scheduleRun: { type: String, default: null },
     lastTeamUpdateAt: { type: Date, default: null },
+    onDutyAlertedAt: { type: Date, default: null },
   },
   { collection: 'tickets', versionKey: false },
 );

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  * read what each chat shows. It keeps the Bot API's rules that matter to a bot: HTML must
  * parse, texts are at most 4096 characters, callback data at most 64 bytes, an edit must
  * change something, a blocked user gives 403, an upgraded group answers with
- * migrate_to_chat_id.
+ * migrate_to_chat_id. On request it also enforces Telegram's rate limits (see FakeRateLimits).
  */
 
 export interface FakeUser {
@@ -62,6 +62,53 @@ interface StoredFile {
   data: Buffer;
   path: string;
   size: number;
+}
+
+/**
+ * Telegram's published limits on what a bot sends, as the fake enforces them when asked:
+ * a message over any of them is answered 429 with `retry_after` and not delivered. Every
+ * call that puts a message into a chat counts (send, edit, copy, forward; not
+ * sendChatAction), as the bot's own throttle counts them; only accepted ones use the quota.
+ * Each limit is a sliding window: at most `limit` messages in any `windowMs`.
+ */
+export interface FakeRateLimits {
+  /** Over all chats: "no more than 30 messages per second or so". */
+  global: { limit: number; windowMs: number };
+  /**
+   * One private chat: "avoid more than one message per second; short bursts may go over".
+   * Chosen here: 3 in any 3 seconds, a burst of 3 and then one a second on average.
+   */
+  privateChat: { limit: number; windowMs: number };
+  /** One group: "no more than 20 messages per minute". */
+  group: { limit: number; windowMs: number };
+}
+
+export const telegramRateLimits: FakeRateLimits = {
+  global: { limit: 30, windowMs: 1000 },
+  privateChat: { limit: 3, windowMs: 3000 },
+  group: { limit: 20, windowMs: 60_000 },
+};
+
+/** Accepted send times of one limit's scope; answers how long a further message must wait. */
+class SendWindow {
+  private readonly sent: number[] = [];
+
+  constructor(private readonly rule: { limit: number; windowMs: number }) {}
+
+  /** Milliseconds until one more message fits the window; 0 when it fits now. */
+  waitMs(now: number): number {
+    while (this.sent.length > 0 && this.sent[0]! <= now - this.rule.windowMs) this.sent.shift();
+    return this.sent.length < this.rule.limit ? 0 : this.sent[this.sent.length - this.rule.limit]! + this.rule.windowMs - now;
+  }
+
+  add(now: number): void {
+    this.sent.push(now);
+  }
+}
+
+/** Calls that put a message into a chat, as the bot's throttle counts them. */
+function isOutgoingMessage(method: string): boolean {
+  return /^(send|edit|copy|forward)/.test(method) && method !== 'sendChatAction';
 }
 
 const allowedTags = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler', 'span']);
@@ -157,6 +204,10 @@ export class BotApiFake {
   readonly recorded: RecordedCall[] = [];
   /** While true, file downloads (the URLs with the token) answer 500. */
   failFileDownloads = false;
+  private limits: FakeRateLimits | null = null;
+  private globalWindow: SendWindow | null = null;
+  private chatWindows = new Map<number, SendWindow>();
+  private answered429 = 0;
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -247,6 +298,49 @@ export class BotApiFake {
   repeatLastUpdate(): void {
     const last = this.lastUpdate;
     if (last) this.queue(structuredClone(last));
+  }
+
+  // ---- rate limits
+
+  /**
+   * From now on, answers 429 to messages over Telegram's limits (off by default, so tests
+   * that send quickly are not slowed); `changes` shortens windows for tests.
+   */
+  enforceLimits(changes: Partial<FakeRateLimits> = {}): void {
+    this.limits = { ...telegramRateLimits, ...changes };
+    this.globalWindow = new SendWindow(this.limits.global);
+    this.chatWindows.clear();
+  }
+
+  /** How many calls were answered 429 Too Many Requests. */
+  get tooManyRequests(): number {
+    return this.answered429;
+  }
+
+  /** The 429 to answer when this message would break a limit, else null. */
+  private overLimit(method: string, payload: Json, at: number): Json | null {
+    if (!this.limits || !this.globalWindow || !isOutgoingMessage(method)) return null;
+    const chat = this.chats.get(Number(payload.chat_id));
+    const chatWindow = chat ? this.chatWindow(chat) : null;
+    const waitMs = Math.max(this.globalWindow.waitMs(at), chatWindow?.waitMs(at) ?? 0);
+    if (waitMs <= 0) return null;
+    this.answered429 += 1;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    return this.error(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+  }
+
+  /** Counts an accepted message against the limits. */
+  private countSent(method: string, payload: Json, at: number): void {
+    if (!this.limits || !this.globalWindow || !isOutgoingMessage(method)) return;
+    this.globalWindow.add(at);
+    const chat = this.chats.get(Number(payload.chat_id));
+    if (chat) this.chatWindow(chat).add(at);
+  }
+
+  private chatWindow(chat: FakeChat): SendWindow {
+    let window = this.chatWindows.get(chat.id);
+    if (!window) this.chatWindows.set(chat.id, (window = new SendWindow(chat.type === 'private' ? this.limits!.privateChat : this.limits!.group)));
+    return window;
   }
 
   // ---- faults
@@ -415,7 +509,11 @@ export class BotApiFake {
       return this.reply(res, { ok: false, ...failure.error });
     }
     if (method === 'getUpdates') return this.getUpdates(req, res, payload);
+    const at = Date.now();
+    const limited = this.overLimit(method, payload, at);
+    if (limited) return this.reply(res, limited);
     const result = this.call(method, payload, uploads);
+    if (result.ok) this.countSent(method, payload, at);
     this.reply(res, result);
   }
 
@@ -576,6 +674,9 @@ function matches(text: string, match: string | RegExp): boolean {
   return typeof match === 'string' ? text.includes(match) : match.test(text);
 }
 
-export async function startBotApiFake(): Promise<BotApiFake> {
-  return new BotApiFake().start();
+/** `limits`: enforce Telegram's rate limits (true: the published ones; or some changed). */
+export async function startBotApiFake(options: { limits?: boolean | Partial<FakeRateLimits> } = {}): Promise<BotApiFake> {
+  const fake = new BotApiFake();
+  if (options.limits) fake.enforceLimits(options.limits === true ? {} : options.limits);
+  return fake.start();
 }
