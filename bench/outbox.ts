@@ -312,3 +312,58 @@ export async function telegramBurst(db: Database, workload: { messages: number }
     if (warnings.length) console.warn(`${warnings.length} warnings or errors logged:\n${warnings.slice(0, 10).join('')}`);
   }
 }
+
+export interface ChannelBurstResult {
+  messages: number;
+  seconds: number;
+  tooManyRequests: number;
+  peakPerSecond: number;
+  warnings: number;
+}
+
+/**
+ * The Telegram side of a burst alone: `messages` notices handed straight to the bot's channel
+ * (what each delivery job calls), `concurrency` at a time like the outbox's workers, one to each
+ * of that many requesters, with the production pacing against the Bot API fake enforcing
+ * Telegram's limits. The notice is one agent reply, journaled through the service.
+ */
+export async function telegramChannelBurst(db: Database, workload: { messages: number; concurrency: number }, progress: Progress): Promise<ChannelBurstResult> {
+  const { models, connection } = db;
+  const { logger, warnings } = warningLogger();
+  const clock = () => new Date();
+  const api = await startBotApiFake({ limits: true });
+  await models.Department.create({ key: 'hr', name: { en: 'HR' } });
+  const users = Array.from({ length: workload.messages }, (_, i) => api.createUser({ firstName: `Requester${i}` }));
+  const people = await seedPeople(db, 'hr', users.map((user) => String(user.id)));
+  const tickets = createTicketService({ models, clock, logger, timezone: 'UTC' });
+  const opened = await tickets.open(people.requesters[0]!, { description: 'Payslip for October is missing\nIt was there last month', department: 'hr', source: 'telegram' }, 'telegram');
+  const { ticket, event } = await tickets.reply(people.agent, opened.number, { text: 'We have re-sent the payslips for October to everyone.' }, 'api');
+  const bot = createTelegramBot({
+    models,
+    tickets,
+    files: createFileStore(connection, 1 << 20),
+    i18n: loadI18n(defaultLocalesDir(), 'en'),
+    logger,
+    org: { locale: 'en', registrationOpen: false, timezone: 'UTC' },
+    telegram: { token: api.token, apiRoot: api.apiRoot, mode: 'polling' },
+  });
+  await bot.start();
+  try {
+    let done = 0;
+    const timing = await timed(workload.messages, workload.concurrency, async (index) => {
+      await bot.channel.sendDirect(String(users[index]!.id), { ticket, event, locale: 'en', audience: 'requester' });
+      done += 1;
+      if (done % 250 === 0) progress(`channel burst: ${done} of ${workload.messages} notices sent`);
+    });
+    const accepted = api.calls('sendMessage').length - api.tooManyRequests;
+    const delivered = users.filter((user) => api.botMessages(user.id).length === 1).length;
+    const result = { messages: accepted, seconds: timing.seconds, tooManyRequests: api.tooManyRequests, peakPerSecond: peakWithin(api.calls('sendMessage').map((call) => call.at), 1000), warnings: warnings.length };
+    if (result.tooManyRequests > 0) throw new Error(`the bot met ${result.tooManyRequests} 429 Too Many Requests from the Bot API fake (peak ${result.peakPerSecond} messages in one second)`);
+    if (delivered !== workload.messages || accepted !== workload.messages) throw new Error(`${workload.messages} notices: ${accepted} sent, ${delivered} requesters got exactly one`);
+    return result;
+  } finally {
+    await bot.stop();
+    await api.close();
+    if (warnings.length) console.warn(`${warnings.length} warnings or errors logged:\n${warnings.slice(0, 10).join('')}`);
+  }
+}

@@ -44,6 +44,8 @@ export interface EventDeliveryOptions {
   clock: Clock;
   /** E-mail, when SMTP is configured. */
   email?: EmailOutlet | null;
+  /** How long a sender owns a delivery before a retry may take it over (10 minutes). */
+  leaseMs?: number;
 }
 
 /** Events posted as an alert in the department's chats, besides the card: a breach, and a reminder nobody would get. */
@@ -92,7 +94,7 @@ export class DeliveryIncomplete extends Error {
  */
 export function createEventDelivery(options: EventDeliveryOptions) {
   const { models, channels, logger } = options;
-  const claims = createDeliveryClaims(models, options.clock);
+  const claims = createDeliveryClaims(models, options.clock, options.leaseMs);
   const serial = serializeByKey();
 
   async function renderCard(ticket: Ticket, department: DepartmentDoc | null, fallback: JournalEvent): Promise<TicketCard> {
