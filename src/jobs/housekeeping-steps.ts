@@ -35,8 +35,10 @@ export interface HousekeepingStepDeps {
   locale: string;
 }
 
-async function activeDepartments(models: Models): Promise<(DepartmentDoc & { settings: DepartmentHousekeeping })[]> {
-  return models.Department.find({ active: true }).lean<(DepartmentDoc & { settings: DepartmentHousekeeping })[]>();
+type HousekeptDepartment = Omit<DepartmentDoc, 'settings'> & { settings: DepartmentHousekeeping };
+
+async function activeDepartments(models: Models): Promise<HousekeptDepartment[]> {
+  return models.Department.find({ active: true }).lean<HousekeptDepartment[]>();
 }
 
 /** Runs an automatic change, counting it; a ticket that changed meanwhile is simply skipped. */

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrgConfig } from '../../src/config/load-org-config.js';
 import { syncOrgConfig } from '../../src/config/sync-org-config.js';
+import type { JournalEvent, JournalEventType } from '../../src/db/models/journal-event.js';
 import { createBackgroundJobs, type BackgroundJobs } from '../../src/jobs/background-jobs.js';
 import { AUTO_CLOSE_JOB, DAILY_DIGEST_JOB, STILL_WORKING_JOB } from '../../src/jobs/housekeeping-steps.js';
 import { ChannelRegistry } from '../../src/notify/channel.js';
@@ -61,8 +62,8 @@ async function run(name: string): Promise<void> {
   await jobs.settle(20_000);
 }
 
-const eventsOf = async (number: number, type: string) =>
-  db.current.models.JournalEvent.find({ ticketNumber: number, type }).sort({ seq: 1 }).lean();
+const eventsOf = async (number: number, type: JournalEventType) =>
+  db.current.models.JournalEvent.find({ ticketNumber: number, type }).sort({ seq: 1 }).lean<JournalEvent[]>();
 
 beforeAll(async () => {
   await syncOrgConfig(db.current.models, parseOrgConfig(JSON.stringify(config), 'test'));

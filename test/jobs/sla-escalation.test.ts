@@ -61,7 +61,7 @@ async function person(email: string): Promise<Actor> {
 /** Journal events of a ticket of the given types, oldest first. */
 async function events(number: number, ...types: string[]) {
   const all = await db.current.models.JournalEvent.find({ ticketNumber: number }).sort({ seq: 1 }).lean();
-  return all.filter((event) => types.includes(event.type)).map((event) => `${event.type}:${String(event.after.target ?? '')}`);
+  return all.filter((event) => types.includes(event.type)).map((event) => `${event.type}:${typeof event.after.target === 'string' ? event.after.target : ''}`);
 }
 
 /** Waits (real time) until the condition holds; the jobs poll every 100 ms. */
