@@ -18,6 +18,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { departmentRoutes } from './routes/departments.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
+import { notificationPreferenceRoutes } from './routes/notification-preferences.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { ratingLinkRoutes } from './routes/rating-link.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
@@ -86,6 +87,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       await api.register(ticketActionRoutes(routeDeps));
       await api.register(departmentRoutes(routeDeps));
       await api.register(meRoutes(routeDeps));
+      await api.register(notificationPreferenceRoutes(routeDeps));
       await api.register(scheduleRoutes(routeDeps, deps.clock));
     },
     { prefix: '/api/v1' },
