@@ -68,8 +68,10 @@ const Ticket = {
       properties: {
         firstResponseAt: nullableDate,
         firstResponseSeconds: nullableNumber,
+        firstResponseBusinessSeconds: nullableNumber,
         resolvedAt: nullableDate,
         resolutionSeconds: nullableNumber,
+        resolutionBusinessSeconds: nullableNumber,
         reopenCount: { type: 'integer' },
       },
     },

@@ -49,8 +49,10 @@ export function ticketView(ticket: Ticket) {
     metrics: {
       firstResponseAt: iso(ticket.metrics.firstResponseAt),
       firstResponseSeconds: ticket.metrics.firstResponseSeconds,
+      firstResponseBusinessSeconds: ticket.metrics.firstResponseBusinessSeconds ?? null,
       resolvedAt: iso(ticket.metrics.resolvedAt),
       resolutionSeconds: ticket.metrics.resolutionSeconds,
+      resolutionBusinessSeconds: ticket.metrics.resolutionBusinessSeconds ?? null,
       reopenCount: ticket.metrics.reopenCount,
     },
     rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment ?? null, at: iso(ticket.rating.at) } : null,

@@ -8,6 +8,7 @@ import { defineRecurringTicketsJob, RECURRING_TICKETS_EVERY, RECURRING_TICKETS_J
 import { createScheduler, JOBS_COLLECTION } from '../../src/jobs/scheduler.js';
 import { ChannelRegistry } from '../../src/notify/channel.js';
 import { createEventDelivery } from '../../src/notify/deliver-event.js';
+import { actorFromPerson } from '../../src/people/actor.js';
 import { createScheduleService } from '../../src/tickets/recurring/schedule-service.js';
 import { createTicketService } from '../../src/tickets/ticket-service.js';
 import { useTestDatabase } from '../support/database.js';
@@ -21,6 +22,7 @@ import { seedOrg, type Org } from '../support/fixtures.js';
  * stale and hand running jobs over between instances.
  */
 const db = useTestDatabase('recurring_tickets');
+const appDb = useTestDatabase('recurring_app');
 const logger = pino({ level: 'silent' });
 let now = new Date('2026-03-02T08:59:30Z');
 const clock = () => now;
@@ -165,20 +167,23 @@ describe('recurring tickets on Agenda', { timeout: 240_000 }, () => {
   });
 
   it('runs in the app through the background jobs, every minute, first at start', async () => {
-    const before = (await ticketsOf('quarterly')).length;
+    // A database of its own: the app's other jobs (outbox sweep, SLA) have nothing else to chew on there.
+    const { models: app } = appDb.current;
+    await app.Department.create({ key: 'ops', name: { en: 'Operations' } });
+    const boss = await app.Person.create({ name: 'Olga Boss', email: 'olga@example.test', role: 'manager', origin: 'config' });
+    now = new Date('2026-03-02T14:29:00Z');
+    await createScheduleService({ models: app, clock }).add(actorFromPerson(boss.toObject()), { id: 'app-check', cron: '30 14 * * *', timezone: 'UTC', ticket: { department: 'ops', title: 'Daily check' } }, 'api');
     now = new Date('2026-03-02T14:30:03Z');
-    const connection = await connectDatabase(db.uri);
-    const tickets = createTicketService({ models: connection.models, clock, logger, timezone: 'UTC' });
-    const delivery = createEventDelivery({ models: connection.models, channels: new ChannelRegistry(), logger, locale: 'en', clock });
-    const jobs = createBackgroundJobs({ db: connection, delivery, logger, clock, processEveryMs: 50, tickets });
+    const tickets = createTicketService({ models: app, clock, logger, timezone: 'UTC' });
+    const delivery = createEventDelivery({ models: app, channels: new ChannelRegistry(), logger, locale: 'en', clock });
+    const jobs = createBackgroundJobs({ db: appDb.current, delivery, logger, clock, processEveryMs: 50, tickets });
     try {
       await jobs.start();
-      await waitFor('the 14:30 run', async () => (await ticketsOf('quarterly')).length === before + 1);
-      const job = await connection.connection.collection(JOBS_COLLECTION).findOne({ name: RECURRING_TICKETS_JOB });
+      await waitFor('the 14:30 run', async () => (await app.Ticket.exists({ scheduleRun: 'app-check@2026-03-02T14:30:00.000Z' })) !== null);
+      const job = await appDb.current.connection.collection(JOBS_COLLECTION).findOne({ name: RECURRING_TICKETS_JOB });
       expect(job?.repeatInterval).toBe(RECURRING_TICKETS_EVERY);
     } finally {
       await jobs.stop();
-      await connection.close();
     }
   });
 });
