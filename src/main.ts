@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
 import { loadOrgConfig } from './config/load-org-config.js';
 import { syncOrgConfig } from './config/sync-org-config.js';
+import { syncSchedules } from './tickets/recurring/sync-schedules.js';
 import { connectDatabase } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { createFileStore } from './db/files.js';
@@ -56,7 +57,9 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   shutdown.add('database connection', () => db.close());
 
   const summary = await syncOrgConfig(db.models, org, { logger });
-  logger.info({ summary }, 'org config synced');
+  // After the departments: a schedule runs in its department's time zone by default.
+  const schedules = await syncSchedules(db.models, org.schedules, { clock, timezone: org.timezone, logger });
+  logger.info({ summary, schedules }, 'org config synced');
   const repaired = await repairJournal(db.models, new Date(clock().getTime() - JOURNAL_REPAIR_WINDOW_MS));
   if (repaired > 0) logger.warn({ repaired }, 'tickets rolled forward from the journal after an unclean stop');
 

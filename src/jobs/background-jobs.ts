@@ -63,6 +63,10 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     tickets.subscribe((event, ticket) => watch(ticket, event.change.set.map((change) => change.path), event.type === 'opened'));
   }
 
+  const running = new Set<unknown>();
+  scheduler.on('start', (job: { attrs: { _id?: unknown } }) => running.add(String(job.attrs._id)));
+  scheduler.on('complete', (job: { attrs: { _id?: unknown } }) => running.delete(String(job.attrs._id)));
+
   return {
     scheduler,
     outbox,
@@ -85,8 +89,12 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     },
     /** Lets running jobs finish (up to a limit); waiting ones stay stored for the next start. */
     async stop(): Promise<void> {
-      const result = await scheduler.drain(DRAIN_TIMEOUT_MS);
-      if (result.timedOut) logger.warn({ running: result.running }, 'jobs still running at shutdown: another instance or the next start takes them over');
+      // Agenda's stop hands back the jobs this instance locked but has not started (another
+      // instance takes them at once) and keeps the locks of running ones; those may finish.
+      await scheduler.stop(false);
+      const until = Date.now() + DRAIN_TIMEOUT_MS;
+      while (running.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (running.size > 0) logger.warn({ running: running.size }, 'jobs still running at shutdown: their locks expire and another instance or the next start takes them over');
     },
     /** Resolves when no delivery is waiting, retrying or running (tests, benchmarks). */
     async settle(timeoutMs = 15_000): Promise<void> {

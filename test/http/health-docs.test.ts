@@ -112,7 +112,9 @@ describe('OpenAPI document', () => {
       'POST /api/v1/tickets/{number}/comments', 'POST /api/v1/tickets/{number}/take', 'POST /api/v1/tickets/{number}/release',
       'POST /api/v1/tickets/{number}/wait', 'POST /api/v1/tickets/{number}/resume', 'POST /api/v1/tickets/{number}/resolve',
       'POST /api/v1/tickets/{number}/close', 'POST /api/v1/tickets/{number}/reopen', 'POST /api/v1/tickets/{number}/rate',
-      'GET /api/v1/departments', 'GET /api/v1/me',
+      'GET /api/v1/departments', 'GET /api/v1/me', 'GET /api/v1/me/notifications', 'PUT /api/v1/me/notifications',
+      'GET /api/v1/schedules', 'POST /api/v1/schedules', 'POST /api/v1/schedules/{id}/pause', 'POST /api/v1/schedules/{id}/resume',
+      'DELETE /api/v1/schedules/{id}',
     ];
     expect(documented.sort()).toEqual(expected.sort());
     for (const route of documented) {
