@@ -17,6 +17,7 @@ import { langFeature } from './features/lang.js';
 import { myTicketsFeature } from './features/my-tickets.js';
 import { newTicketFeature } from './features/new-ticket/dialog.js';
 import { newTicketInput } from './features/new-ticket/input.js';
+import { notifyFeature } from './features/notify.js';
 import { ratingFeature } from './features/rating.js';
 import { repliesFeature } from './features/replies.js';
 import { scheduleFeature } from './features/schedule.js';
@@ -121,6 +122,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(agentCommandsFeature(services, views));
   bot.use(bindFeature(services));
   bot.use(scheduleFeature(services, clock));
+  bot.use(notifyFeature(services));
   bot.use(cardActionsFeature(services, views));
   bot.use(ratingFeature(services));
   bot.use(repliesFeature(services));

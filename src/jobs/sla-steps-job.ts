@@ -132,6 +132,7 @@ export function createSlaWatcher(scheduler: Agenda, jobs: Collection) {
     if (!opened && !urgentNow && !changedPaths.includes('sla.nextStepAt')) return;
     const id = ticket._id.toHexString();
     const at = urgentNow ? new Date() : ticket.sla.nextStepAt;
+    if (!at && opened) return; // no target, no job
     if (!at) {
       // Unscheduled rather than removed: the job may be running right now (its own step), and
       // Agenda saves a running job when it ends; the handler then stores the fresh next step.

@@ -13,6 +13,7 @@ import { statusIcon } from '../ui/labels.js';
 import { escapeMrkdwn, truncate } from '../ui/mrkdwn.js';
 import { translator, type Translator } from '../ui/translator.js';
 import { openNewTicketModal } from './new-ticket.js';
+import { createNotifyCommand } from './notify-command.js';
 import { createScheduleCommand } from './schedule-command.js';
 
 export const COMMAND = '/helpdesk';
@@ -32,12 +33,14 @@ function ticketLines(tr: Translator, items: Ticket[]): string {
 /**
  * `/helpdesk` and its subcommands, mirroring the Telegram bot: no argument (or `new`) opens
  * the new ticket modal; `next`, `find <words>`, `ticket <n>`, `mine`, `bind <department>`
- * (admins), `schedule …` (managers, see schedule-command.ts) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
+ * (admins), `schedule …` (managers, see schedule-command.ts), `notify …` (one's own
+ * notices, see notify-command.ts) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
  * with the app (it follows the ticket there while they may see it).
  */
 export function commandsFeature(app: App, services: SlackServices): void {
   const { api, tickets, models, logger } = services;
   const schedule = createScheduleCommand(services);
+  const notify = createNotifyCommand(services);
 
   async function respondList(request: Request, items: Ticket[], total: number, key: string, params: Record<string, string | number> = {}) {
     const { tr, respond } = request;
@@ -124,6 +127,10 @@ export function commandsFeature(app: App, services: SlackServices): void {
       await respond({ response_type: 'ephemeral', text: await schedule(command, tr, actor) });
     },
 
+    async notify({ command, tr, actor, respond }) {
+      await respond({ response_type: 'ephemeral', text: await notify(command, tr, actor) });
+    },
+
     async bind(request, rest) {
       const { command, tr, actor, respond } = request;
       const department = rest.trim().toLowerCase();
@@ -152,7 +159,8 @@ export function commandsFeature(app: App, services: SlackServices): void {
     try {
       if (name === 'help') {
         const schedules = found.person && hasRole(found.person, 'manager') ? `\n${tr.t('schedule.help.short', { command: '`/helpdesk schedule`' })}` : '';
-        await respond({ response_type: 'ephemeral', text: `${tr.t('slack.help')}${schedules}` });
+        const notices = tr.t('notify.help.short', { command: '`/helpdesk notify`' });
+        await respond({ response_type: 'ephemeral', text: `${tr.t('slack.help')}\n${notices}${schedules}` });
         return;
       }
       if (name === '' || name === 'new') {

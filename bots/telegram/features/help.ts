@@ -6,6 +6,7 @@ export function helpText(ctx: BotContext): string {
   const group = ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
   const schedules = ctx.actor && hasRole(ctx.actor, 'manager') ? `\n${ctx.t('schedule.help.short', { command: '/schedule' })}` : '';
   if (group) return `${ctx.t('tg.help.group')}${schedules}`;
+  const requester = `${ctx.t('tg.help.requester')}\n${ctx.t('notify.help.short', { command: '/notify' })}`;
   const staff = ctx.actor && hasRole(ctx.actor, 'agent');
-  return staff ? `${ctx.t('tg.help.requester')}\n\n${ctx.t('tg.help.agent')}${schedules}` : ctx.t('tg.help.requester');
+  return staff ? `${requester}\n\n${ctx.t('tg.help.agent')}${schedules}` : requester;
 }
