@@ -14,6 +14,8 @@ export interface TelegramLimits {
   globalPerSecond: number;
   /** Messages per minute into one group. */
   groupPerMinute: number;
+  /** Messages one private chat may get in a burst (then about one a second); 0: no per-chat pacing. */
+  privateBurst: number;
   /** Attempts of one API call on 429, 5xx and network errors. */
   retryAttempts: number;
   /** First backoff delay for 5xx and network errors (429 waits what Telegram asks). */
@@ -23,6 +25,7 @@ export interface TelegramLimits {
 export const defaultLimits: TelegramLimits = {
   globalPerSecond: 30,
   groupPerMinute: 20,
+  privateBurst: 3,
   retryAttempts: 8,
   retryBaseDelayMs: 1000,
 };

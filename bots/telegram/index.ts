@@ -78,7 +78,13 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
 
   const bot = new Bot<BotContext>(telegram.token, { client: { apiRoot } });
   // Throttle first, retry around it: each retry waits for a free slot again.
-  bot.api.config.use(throttleTransformer({ globalPerSecond: limits.globalPerSecond, groupPerMinute: limits.groupPerMinute }));
+  bot.api.config.use(
+    throttleTransformer({
+      globalPerSecond: limits.globalPerSecond,
+      groupPerMinute: limits.groupPerMinute,
+      ...(limits.privateBurst > 0 ? { privateBurst: limits.privateBurst } : {}),
+    }),
+  );
   bot.api.config.use(retryTransformer({ attempts: limits.retryAttempts, baseDelayMs: limits.retryBaseDelayMs }));
 
   const codec = createCallbackCodec(telegram.token);

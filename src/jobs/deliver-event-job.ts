@@ -52,6 +52,9 @@ export function deliveryBackoff(policy: DeliveryRetryPolicy): BackoffStrategy {
 export function defineDeliverEventJob(scheduler: Agenda, delivery: EventDelivery, logger: Logger, policy = defaultDeliveryRetry): void {
   scheduler.define<DeliverEventPayload>(DELIVER_EVENT_JOB, (job) => delivery.deliver(parsePayload(job.attrs.data)), {
     concurrency: 10,
+    // Lock only what can run soon: deliveries start at once instead of after every due job is
+    // locked, and the rest stays free for other instances.
+    lockLimit: 20,
     backoff: deliveryBackoff(policy),
   });
   scheduler.on(`retry exhausted:${DELIVER_EVENT_JOB}`, (error: Error, job: { attrs: { data: unknown } }) => {

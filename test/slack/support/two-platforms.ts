@@ -117,7 +117,7 @@ export async function startTwoPlatforms(db: { current: Database }) {
     clock,
     org,
     telegram: { token: tg.token, apiRoot: tg.apiRoot, mode: 'polling' },
-    limits: { globalPerSecond: 1000, groupPerMinute: 1000, retryBaseDelayMs: 20 },
+    limits: { globalPerSecond: 1000, groupPerMinute: 1000, privateBurst: 0, retryBaseDelayMs: 20 },
   });
   const slack: SlackBot = createSlackBot({
     models,

@@ -122,7 +122,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
       options.mode === 'webhook'
         ? { token: api.token, apiRoot: api.apiRoot, mode: 'webhook', webhookUrl: `http://127.0.0.1:${webhookPort}/telegram/webhook`, secret: WEBHOOK_SECRET }
         : { token: api.token, apiRoot: api.apiRoot, mode: 'polling' },
-    limits: { globalPerSecond: 1000, groupPerMinute: 1000, retryBaseDelayMs: 20, ...options.limits },
+    limits: { globalPerSecond: 1000, groupPerMinute: 1000, privateBurst: 0, retryBaseDelayMs: 20, ...options.limits },
   });
 
   let telegram = createTelegramBot(deps());
