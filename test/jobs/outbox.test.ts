@@ -135,4 +135,32 @@ describe('the notification outbox', () => {
     expect(next.channel.cardsOf(ticket.number)).toHaveLength(1);
     expect(stopped.channel.calls).toBe(0);
   });
+
+  it('lets a running delivery finish at shutdown, and leaves the job completed, not locked', async () => {
+    const { channel, jobs, tickets } = instance();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const postCard = channel.postCard.bind(channel);
+    channel.postCard = async (chatId, card) => {
+      await gate;
+      return postCard(chatId, card);
+    };
+    await jobs.start();
+    const ticket = await open(tickets, 'Delivered during shutdown');
+    while (channel.cards.size === 0 && !(await jobsCollection().findOne({ name: DELIVER_EVENT_JOB, lockedAt: { $ne: null } }))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let stopped = false;
+    const stopping = jobs.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(channel.cardsOf(ticket.number)).toHaveLength(1);
+    const [opened] = await tickets.journal(org.agent, ticket.number);
+    const job = await jobsCollection().findOne({ name: DELIVER_EVENT_JOB, 'data.eventId': opened!._id.toHexString() });
+    expect(job).toMatchObject({ lockedAt: null, nextRunAt: null });
+    expect(job!.lastFinishedAt).toBeInstanceOf(Date);
+  });
 });

@@ -9,6 +9,7 @@ import { createEventDelivery } from '../../src/notify/deliver-event.js';
 import { createEmailOutlet } from '../../src/notify/email/email-outlet.js';
 import { createMailer, type Mailer } from '../../src/notify/email/mailer.js';
 import { actorFromPerson, type Actor } from '../../src/people/actor.js';
+import { systemActor } from '../../src/people/system-actor.js';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.js';
 import { useTestDatabase } from '../support/database.js';
 import { RecordingChannel } from '../support/recording-channel.js';
@@ -119,6 +120,19 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     expect(toTom.length).toBeGreaterThanOrEqual(2);
     expect((await simpleParser(toTom[toTom.length - 1]!.raw)).text).toContain('New mouse on your desk');
     expect(channel.directs.filter((d) => d.userId === '777')).toHaveLength(0);
+  });
+
+  it('alerts the on-duty people by chat and by e-mail both, muted or not', async () => {
+    await db.current.models.Department.updateOne({ key: 'it' }, { $set: { 'settings.onDuty': ['anna@x.test'] } });
+    await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.muted': true, 'notify.channels': [] } });
+    const ticket = await tickets.open(requester, { title: 'Server room flooded', description: 'Water on the floor', department: 'it', source: 'api', priority: 'urgent' }, 'api');
+    await tickets.alertOnDuty(await systemActor(db.current.models), ticket.number);
+    await jobs.settle(30_000);
+    const alert = mailsTo('anna@x.test').filter((mail) => mail.raw.includes(`#${ticket.number}`));
+    expect(alert).toHaveLength(1);
+    expect((await simpleParser(alert[0]!.raw)).text).toContain('Water on the floor');
+    expect(channel.directs.filter((d) => d.userId === '222' && d.notice.event.type === 'on_duty_alerted')).toHaveLength(1);
+    await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.muted': false } });
   });
 
   it('an SMTP server that refuses for a while is retried until the mail goes, once', async () => {
