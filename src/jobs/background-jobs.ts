@@ -63,7 +63,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     tickets.subscribe((event, ticket) => watch(ticket, event.change.set.map((change) => change.path), event.type === 'opened'));
   }
 
-  const running = new Set<unknown>();
+  const running = new Set<string>();
   scheduler.on('start', (job: { attrs: { _id?: unknown } }) => running.add(String(job.attrs._id)));
   scheduler.on('complete', (job: { attrs: { _id?: unknown } }) => running.delete(String(job.attrs._id)));
 

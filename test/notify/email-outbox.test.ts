@@ -116,6 +116,15 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     await tickets.take(agent, his.number, 'telegram');
     await tickets.reply(agent, his.number, { text: 'New mouse on your desk' }, 'telegram');
     await jobs.settle(30_000);
+    // An agent who chose e-mail reads the requester's comment there, not in chat.
+    await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.channels': ['email'] } });
+    await tickets.reply(actorFromPerson(tom.toObject()), his.number, { text: 'Thanks, the wheel still squeaks' }, 'telegram');
+    await jobs.settle(30_000);
+    const toAnna = mailsTo('anna@x.test');
+    expect(toAnna).toHaveLength(1);
+    expect((await simpleParser(toAnna[0]!.raw)).text).toContain('the wheel still squeaks');
+    expect(channel.directs.filter((d) => d.userId === '222')).toHaveLength(0);
+    await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.channels': [] } });
     const toTom = mailsTo('tom@x.test');
     expect(toTom.length).toBeGreaterThanOrEqual(2);
     expect((await simpleParser(toTom[toTom.length - 1]!.raw)).text).toContain('New mouse on your desk');

@@ -220,7 +220,9 @@ describe('which events are mailed to whom', () => {
     expect(render(ticket, systemEvent(ticket, 'sla_escalated', { target: 'resolution', due }), { audience: 'manager' }).text).toContain('Escalation');
     expect(render(ticket, systemEvent(ticket, 'on_duty_alerted', {}), { audience: 'on_duty' }).text).toContain('arrived outside working hours');
     expect(renderTicketEmail(input(ticket, systemEvent(ticket, 'sla_escalated', { target: 'resolution', due }), { audience: 'assignee' }))).toBeNull();
-    expect(renderTicketEmail(input(ticket, find('replied'), { audience: 'watcher' }))).toBeNull();
+    // The work on the ticket reaches its assignee and watchers too, when e-mail is their channel.
+    expect(render(ticket, find('replied'), { audience: 'watcher' }).text).toContain(`wrote on #${ticket.number}`);
+    expect(renderTicketEmail(input(ticket, find('taken'), { audience: 'watcher' }))).toBeNull();
     const alert = render(ticket, reminder, { audience: 'assignee' });
     expect(alert.inReplyTo).toBe(rootMessageId(ticket, FROM));
     expect(alert.messageId).not.toBe(render(ticket, reminder, { audience: 'coordinator' }).messageId);

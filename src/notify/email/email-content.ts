@@ -118,10 +118,43 @@ function alertContent(input: TicketEmailInput): EmailContent {
 }
 
 /**
+ * What the assignee and watchers read of the work on a ticket, when e-mail is their channel:
+ * the requester's words, notes of colleagues, an assignment, a status change, a rating.
+ */
+function staffWorkContent(input: TicketEmailInput): EmailContent | null {
+  const { event, ticket, translate, locale } = input;
+  const params = baseParams(input);
+  const mail = (key: string, quote: string | null, extra: Record<string, string | number> = {}): EmailContent => ({
+    lead: { key, params: { ...params, ...extra } },
+    quote,
+    facts: staffFacts(input),
+    rating: false,
+    notes: event.attachments.length ? [{ key: 'email.attachments', params: { count: event.attachments.length } }] : [],
+  });
+  switch (event.type) {
+    case 'replied':
+      return mail('email.staff.replied', event.text);
+    case 'noted':
+      return mail('email.staff.noted', event.text);
+    case 'assigned':
+      return mail('email.staff.assigned', ticket.description || null);
+    case 'status_changed':
+      return mail('email.staff.status', null, { status: translate(locale, `status.${text(event.after.status)}`) });
+    case 'rated': {
+      const rating = event.after.rating as { score?: number; comment?: string | null } | null | undefined;
+      return mail('email.staff.rated', rating?.comment ?? null, { score: rating?.score ?? '?' });
+    }
+    default:
+      return null;
+  }
+}
+
+/**
  * What a mail about the event says to the audience, or null when that event is not mailed to
  * it. Requesters hear of what they wait for (opening, public answers, waiting, resolved,
  * closed, "still working"), never of internal events; the department mailbox hears of new
- * tickets; staff get SLA and on-duty alerts. Everything else stays in the chats.
+ * tickets; staff get SLA and on-duty alerts, and the assignee and watchers the work on the
+ * ticket (when e-mail is their channel: the outbox decides who is mailed at all).
  */
 export function emailContent(input: TicketEmailInput): EmailContent | null {
   const { event, audience } = input;
@@ -130,5 +163,6 @@ export function emailContent(input: TicketEmailInput): EmailContent | null {
     if (event.type !== 'opened') return null;
     return { lead: { key: 'email.department.opened', params: baseParams(input) }, quote: input.ticket.description || null, facts: staffFacts(input), rating: false, notes: [] };
   }
-  return staffAlerts[event.type]?.includes(audience) ? alertContent(input) : null;
+  if (staffAlerts[event.type]?.includes(audience)) return alertContent(input);
+  return audience === 'assignee' || audience === 'watcher' ? staffWorkContent(input) : null;
 }
