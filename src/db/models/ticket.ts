@@ -195,4 +195,3 @@ ticketSchema.index({ createdAt: 1 });
 ticketSchema.index({ updatedAt: 1 });
 ticketSchema.index({ 'sla.nextStepAt': 1 });
 ticketSchema.index({ scheduleRun: 1 });
-ticketSchema.index({ status: 1, updatedAt: 1 });
