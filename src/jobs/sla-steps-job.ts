@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { systemActor } from '../people/system-actor.js';
 import { calendarOf, pendingSlaSteps, type SlaSettings } from '../sla/sla-due-dates.js';
 import { isWorkingTime } from '../sla/business-calendar.js';
-import { slaSettingsOf } from '../tickets/ticket-sla.js';
+import { slaSettingsOf, slaStepInputOf } from '../tickets/ticket-sla.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 
 export const SLA_STEP_JOB = 'sla-step';
@@ -45,14 +45,7 @@ export async function runDueSlaSteps(deps: SlaJobDeps, ticketId: Types.ObjectId)
   const settings = await slaSettingsOf(models, ticket.department);
   if (owesOnDutyAlert(ticket, settings)) await tickets.alertOnDuty(actor, ticket.number).catch(ignoreDone);
   const now = clock();
-  const steps = pendingSlaSteps(settings, {
-    priority: ticket.priority,
-    openedAt: ticket.createdAt,
-    paused: ticket.sla.pausedAt != null,
-    pausedTime: { businessSeconds: ticket.sla.pausedBusinessSeconds ?? 0, wallSeconds: ticket.sla.pausedWallSeconds ?? 0 },
-    firstResponse: targetState(ticket, 'firstResponse'),
-    resolution: targetState(ticket, 'resolution'),
-  });
+  const steps = pendingSlaSteps(settings, slaStepInputOf(ticket));
   for (const step of steps) {
     if (step.at > now) break;
     // A reminder whose target is already past gives way to the breach.
@@ -65,17 +58,6 @@ export async function runDueSlaSteps(deps: SlaJobDeps, ticketId: Types.ObjectId)
 
 function ignoreDone(error: unknown): void {
   if (!alreadyDone(error)) throw error;
-}
-
-function targetState(ticket: Ticket, target: 'firstResponse' | 'resolution') {
-  const met = target === 'firstResponse' ? ticket.metrics.firstResponseAt != null : ticket.status === 'resolved' || ticket.status === 'closed';
-  return {
-    due: ticket.sla[`${target}Due`] ?? null,
-    met,
-    remindedAt: ticket.sla[`${target}RemindedAt`] ?? null,
-    breached: Boolean(ticket.sla[`${target}Breached`]),
-    escalatedAt: ticket.sla[`${target}EscalatedAt`] ?? null,
-  };
 }
 
 /** An urgent, open ticket that arrived outside its department's hours, whose on-duty people were not alerted yet. */

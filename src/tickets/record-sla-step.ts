@@ -3,13 +3,10 @@ import type { Actor } from '../people/actor.js';
 import type { SlaStepKind, SlaTargetName } from '../sla/sla-due-dates.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
 import type { TicketDeps } from './ticket-deps.js';
+import { slaTargetMet } from './ticket-sla.js';
 import { alreadyInState } from './transition-error.js';
 
 const eventOf = { reminder: 'sla_reminder', breach: 'sla_breached', escalation: 'sla_escalated' } as const;
-
-function met(ticket: Ticket, target: SlaTargetName): boolean {
-  return target === 'firstResponse' ? ticket.metrics.firstResponseAt != null : ticket.status === 'resolved' || ticket.status === 'closed';
-}
 
 /** Whether the step already ran for the target's current due date. */
 function done(ticket: Ticket, target: SlaTargetName, kind: SlaStepKind): boolean {
@@ -31,7 +28,7 @@ export function recordSlaStep(deps: TicketDeps, actor: Actor, number: number, ta
     action: 'automate',
     via: 'system',
     plan: (ticket, now) => {
-      if (met(ticket, target) || ticket.sla.pausedAt || done(ticket, target, kind)) throw alreadyInState(ticket, `sla_${kind}`);
+      if (slaTargetMet(ticket, target) || ticket.sla.pausedAt || done(ticket, target, kind)) throw alreadyInState(ticket, `sla_${kind}`);
       const set: Record<string, unknown> =
         kind === 'reminder' ? { [`sla.${target}RemindedAt`]: now } : kind === 'breach' ? { [`sla.${target}Breached`]: true } : { [`sla.${target}EscalatedAt`]: now };
       const due = ticket.sla[`${target}Due`];

@@ -9,6 +9,7 @@ import {
   slaDueDates,
   type PausedTime,
   type SlaSettings,
+  type SlaStepInput,
   type SlaTargetName,
 } from '../sla/sla-due-dates.js';
 
@@ -20,6 +21,31 @@ const targets: SlaTargetName[] = ['firstResponse', 'resolution'];
 export async function slaSettingsOf(models: Models, department: string): Promise<SlaSettings | undefined> {
   const found = await models.Department.findOne({ key: department }).select({ settings: 1 }).lean();
   return found?.settings as SlaSettings | undefined;
+}
+
+/** Whether a target is met for good: answered (first response), resolved or closed (resolution). */
+export function slaTargetMet(ticket: Pick<Ticket, 'metrics' | 'status'>, target: SlaTargetName): boolean {
+  return target === 'firstResponse' ? ticket.metrics.firstResponseAt != null : ticket.status === 'resolved' || ticket.status === 'closed';
+}
+
+/** What the escalation step schedule reads of a stored ticket. */
+export function slaStepInputOf(ticket: Ticket): SlaStepInput {
+  const sla: Partial<TicketSla> = ticket.sla ?? {};
+  const state = (target: SlaTargetName) => ({
+    due: sla[`${target}Due`] ?? null,
+    met: slaTargetMet(ticket, target),
+    remindedAt: sla[`${target}RemindedAt`] ?? null,
+    breached: Boolean(sla[`${target}Breached`]),
+    escalatedAt: sla[`${target}EscalatedAt`] ?? null,
+  });
+  return {
+    priority: ticket.priority,
+    openedAt: ticket.createdAt,
+    paused: sla.pausedAt != null,
+    pausedTime: { businessSeconds: sla.pausedBusinessSeconds ?? 0, wallSeconds: sla.pausedWallSeconds ?? 0 },
+    firstResponse: state('firstResponse'),
+    resolution: state('resolution'),
+  };
 }
 
 /** The SLA state of a newly opened ticket: due dates and the time of its first escalation step. */
