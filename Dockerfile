@@ -21,6 +21,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY locales ./locales
+# Fonts for the report charts (the slim image has none).
+COPY assets ./assets
 COPY examples ./examples
 RUN mkdir -p /config /app/data && cp examples/helpdesk.yaml /config/helpdesk.yaml && chown -R node:node /app/data /config
 USER node

@@ -18,6 +18,8 @@ import { ChannelRegistry } from './notify/channel.js';
 import { createEventDelivery, type EmailOutlet } from './notify/deliver-event.js';
 import { createEmailOutlet } from './notify/email/email-outlet.js';
 import { createMailer } from './notify/email/mailer.js';
+import type { ReportMail } from './reports/scheduled/send-scheduled-reports.js';
+import { createReportService } from './reports/report-service.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { startChat } from './start-chat.js';
 import { repairJournal } from './tickets/journal.js';
@@ -68,6 +70,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const tickets = createTicketService({ models: db.models, clock, logger, timezone: org.timezone });
   const channels = new ChannelRegistry();
   let email: EmailOutlet | null = null;
+  let reportMail: ReportMail | null = null;
   if (env.smtp) {
     const mailer = createMailer(env.smtp, logger);
     shutdown.add('mailer', async () => mailer.close());
@@ -77,11 +80,21 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       (error: unknown) => logger.warn({ err: error }, 'e-mail: SMTP server not reachable now; mails wait in the outbox and are retried'),
     );
     email = createEmailOutlet({ models: db.models, mailer, translate: i18n.translate, fromAddress: env.smtp.from, publicUrl: env.publicUrl, timeZone: org.timezone });
+    reportMail = { mailer, fromAddress: env.smtp.from };
   } else {
     logger.info('e-mail: skipped, SMTP_URL is not set');
   }
   const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock, email });
-  const jobs = createBackgroundJobs({ db, delivery, logger, clock, tickets, channels, locale: org.locale });
+  const jobs = createBackgroundJobs({
+    db,
+    delivery,
+    logger,
+    clock,
+    tickets,
+    channels,
+    locale: org.locale,
+    reports: { scheduled: org.reports.scheduled, timezone: org.timezone, i18n, mail: reportMail },
+  });
   shutdown.add('background jobs', () => jobs.stop());
   // A change returns once its delivery job is stored; one the database refused at that moment
   // is found by the outbox's sweep.
@@ -120,7 +133,9 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   }
 
   const extraRoutes = [telegram?.webhookRoute, slack?.route].filter((route) => route !== undefined);
-  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, extraRoutes });
+  // Report periods are whole days in the org's time zone.
+  const reports = createReportService({ models: db.models, i18n, clock, timezone: org.timezone });
+  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes });
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 

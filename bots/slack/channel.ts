@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { Types } from 'mongoose';
 import type { FileStore } from '../../src/db/files.js';
 import type { Models } from '../../src/db/models/index.js';
 import type { Attachment, Ticket } from '../../src/db/models/ticket.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
-import type { CardActivity, ChatChannel, ChatNotice, DirectNotice, TicketCard } from '../../src/notify/channel.js';
+import type { CardActivity, ChatChannel, ChatNotice, DirectFile, DirectNotice, TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { AdminAlerts } from './runtime/admin-alerts.js';
@@ -13,7 +14,7 @@ import { isChatProblem, slackErrorCode, toChannelError } from './runtime/slack-e
 import type { SlackPeople } from './runtime/people.js';
 import type { TicketThreads } from './store/threads.js';
 import { renderChatNotice } from './ui/chat-notice.js';
-import { bold, quote } from './ui/mrkdwn.js';
+import { bold, escapeMrkdwn, quote } from './ui/mrkdwn.js';
 import { renderNotice } from './ui/notice.js';
 import { translator } from './ui/translator.js';
 
@@ -41,9 +42,10 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 
 /**
  * The core's ChatChannel on Slack: Block Kit cards in department channels (edited in place
- * with chat.update), the discussion in each card's thread, and personal notices in the
- * ticket's thread of the person's DM with the app. Failures become ChannelErrors that say
- * whether a retry may help; problems only an admin can fix are reported to the admins.
+ * with chat.update), the discussion in each card's thread, personal notices in the ticket's
+ * thread of the person's DM with the app, and files (scheduled reports) in that DM. Failures
+ * become ChannelErrors that say whether a retry may help; problems only an admin can fix are
+ * reported to the admins.
  */
 export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
   const { api, models, cards, threads } = deps;
@@ -154,6 +156,15 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
 
     sendDirect(userId, notice) {
       return guarded('sending a direct message', userId, () => direct(userId, notice));
+    },
+
+    sendDirectFile(userId, file: DirectFile) {
+      return guarded('sending a file', userId, async () => {
+        const channel = await api.openDm(userId);
+        const data = Buffer.isBuffer(file.content) ? file.content : await readFile(file.content.path);
+        // The caption is plain text in the person's language; Slack reads an upload's comment as mrkdwn.
+        await api.upload({ channel, filename: file.fileName, data, comment: escapeMrkdwn(file.caption) });
+      });
     },
 
     postChatNotice(chatId, notice) {

@@ -99,7 +99,7 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
 
   homeFeature(app, services);
   newTicketFeature(app, services);
-  commandsFeature(app, services);
+  commandsFeature(app, services, { reports: { progressIntervalMs: limits.reportProgressIntervalMs } });
   cardActionsFeature(app, services);
   ratingFeature(app, services);
   conversationFeature(app, services, botUserId);

@@ -5,7 +5,7 @@ import type { Models } from '../../src/db/models/index.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
 import { moveChat } from '../../src/notify/bind-chat.js';
-import { ChannelError, type ChatChannel, type ChatNotice, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { Redact } from './runtime/redact.js';
@@ -16,6 +16,7 @@ import type { UserLanguages } from './store/user-languages.js';
 import { ratingKeyboard } from './ui/rating-keyboard.js';
 import type { CallbackCodec } from './ui/callback-data.js';
 import { renderChatNotice } from './ui/chat-notice.js';
+import { truncate } from './ui/html.js';
 import { renderNotice } from './ui/notice.js';
 import { translator } from './ui/translator.js';
 
@@ -36,6 +37,8 @@ export interface TelegramChannelDeps {
 
 /** Files relayed with a reply; more are counted in the text, not sent. */
 const MAX_RELAYED_FILES = 10;
+/** Telegram refuses a longer caption, and that refusal would not pass on a retry. */
+const CAPTION_LIMIT = 1024;
 
 /**
  * The core's ChatChannel on Telegram: cards in department groups (HTML, inline buttons,
@@ -105,6 +108,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     }
   }
 
+  /** A file for one person (a scheduled report), as a document in their private chat. */
+  async function directFile(userId: string, file: DirectFile): Promise<void> {
+    // A path is read again on each attempt, so a retried upload sends the whole file.
+    const source = Buffer.isBuffer(file.content) ? file.content : file.content.path;
+    await api.sendDocument(userId, new InputFile(source, file.fileName), { caption: truncate(file.caption, CAPTION_LIMIT) });
+  }
+
   async function chatNotice(chatId: string, notice: ChatNotice): Promise<void> {
     const tr = translator(deps.i18n, notice.locale);
     const blocks = renderChatNotice(tr, notice, deps.org.timezone);
@@ -152,6 +162,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     async sendDirect(userId, notice) {
       try {
         await direct(userId, notice);
+      } catch (error) {
+        throw toChannelError(error, redact);
+      }
+    },
+
+    async sendDirectFile(userId, file) {
+      try {
+        await directFile(userId, file);
       } catch (error) {
         throw toChannelError(error, redact);
       }

@@ -20,6 +20,9 @@ export interface TelegramLimits {
   retryAttempts: number;
   /** First backoff delay for 5xx and network errors (429 waits what Telegram asks). */
   retryBaseDelayMs: number;
+  /** Least time between two edits of a report's progress message in a private chat, and in a group (edits share its 20 a minute with cards). */
+  reportProgressMs: number;
+  groupReportProgressMs: number;
 }
 
 export const defaultLimits: TelegramLimits = {
@@ -28,6 +31,8 @@ export const defaultLimits: TelegramLimits = {
   privateBurst: 3,
   retryAttempts: 8,
   retryBaseDelayMs: 1000,
+  reportProgressMs: 1500,
+  groupReportProgressMs: 6000,
 };
 
 export interface OrgSettings {

@@ -19,6 +19,8 @@ import { newTicketFeature } from './features/new-ticket/dialog.js';
 import { newTicketInput } from './features/new-ticket/input.js';
 import { notifyFeature } from './features/notify.js';
 import { ratingFeature } from './features/rating.js';
+import { reportsFeature } from './features/reports.js';
+import { createReportBuilds } from './features/reports/report-builds.js';
 import { repliesFeature } from './features/replies.js';
 import { scheduleFeature } from './features/schedule.js';
 import { startFeature } from './features/start.js';
@@ -98,6 +100,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const views = ticketViews(services);
   const tracker = inFlight();
   const clock = deps.clock ?? systemClock;
+  const reportBuilds = createReportBuilds();
 
   bot.use(tracker.middleware);
   // Outside everything that reads the database, so a press is answered even when that fails.
@@ -128,6 +131,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(agentCommandsFeature(services, views));
   bot.use(bindFeature(services));
   bot.use(scheduleFeature(services, clock));
+  bot.use(reportsFeature(services, { clock, builds: reportBuilds, progressEveryMs: limits.reportProgressMs, groupProgressEveryMs: limits.groupReportProgressMs }));
   bot.use(notifyFeature(services));
   bot.use(cardActionsFeature(services, views));
   bot.use(ratingFeature(services));
@@ -228,6 +232,8 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       runner = null;
       await Promise.all([...handled]);
       await tracker.idle(STOP_GRACE_MS);
+      // Reports run outside the updates that asked for them: let them finish too.
+      await reportBuilds.idle(STOP_GRACE_MS);
       logger.info('telegram bot stopped');
     },
   };

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { roles } from '../db/models/person.js';
 import { priorities } from '../db/models/ticket.js';
+import { groupings } from '../reports/report-grouping.js';
 import { parseDurationMinutes, parseHours, type TimeRange } from './durations.js';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -133,6 +134,34 @@ const person = z.strictObject({
   locale: z.enum(['en', 'ru']).optional(),
 });
 
+const scheduledReportDefaults = { every: 'week', day: 'mon', at: '08:00', grouping: 'department' } as const;
+
+/**
+ * The report workbook sent by itself to every manager and coordinator: last week's on a
+ * weekday, or last month's on the 1st, at a local time of the org.
+ */
+const scheduledReport = z
+  .strictObject({
+    every: z.enum(['week', 'month'], 'expected week or month').optional(),
+    day: z.enum(weekdays, `expected a weekday: ${weekdays.join(', ')}`).optional(),
+    at: localTime.optional(),
+    grouping: z.enum(groupings, `expected one of ${groupings.join(', ')}`).default(scheduledReportDefaults.grouping),
+  })
+  .refine((report) => !(report.every === 'month' && report.day), {
+    message: 'a monthly report goes out on the 1st: day is only for every: week',
+    path: ['day'],
+  })
+  .transform((report) => ({
+    every: report.every ?? scheduledReportDefaults.every,
+    day: report.day ?? scheduledReportDefaults.day,
+    at: report.at ?? scheduledReportDefaults.at,
+    grouping: report.grouping,
+  }));
+
+const reports = z
+  .strictObject({ scheduled: z.union([z.null(), scheduledReport]).default({ ...scheduledReportDefaults }) })
+  .default({ scheduled: { ...scheduledReportDefaults } });
+
 export const orgConfigSchema = z.strictObject({
   timezone,
   locale: z.enum(['en', 'ru']).default('en'),
@@ -140,8 +169,11 @@ export const orgConfigSchema = z.strictObject({
   departments: z.array(department).min(1, 'expected at least one department'),
   people: z.array(person).default([]),
   schedules: z.array(scheduleSchema).default([]),
+  /** Reports sent by themselves; `scheduled: null` sends none. */
+  reports,
 });
 
 export type OrgConfigInput = z.input<typeof orgConfigSchema>;
 export type ParsedOrgConfig = z.output<typeof orgConfigSchema>;
 export type ScheduleConfig = z.output<typeof scheduleSchema>;
+export type ScheduledReportConfig = z.output<typeof scheduledReport>;

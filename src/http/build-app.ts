@@ -7,6 +7,7 @@ import type { Database } from '../db/connection.js';
 import type { FileStore } from '../db/files.js';
 import type { I18n } from '../i18n/translate.js';
 import type { Logger } from '../logger.js';
+import { createReportService, type ReportService } from '../reports/report-service.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { createAuthenticate } from './auth.js';
 import { installContentTypes } from './content-types.js';
@@ -21,6 +22,7 @@ import { meRoutes } from './routes/me.js';
 import { notificationPreferenceRoutes } from './routes/notification-preferences.js';
 import { scheduleRoutes } from './routes/schedules.js';
 import { ratingLinkRoutes } from './routes/rating-link.js';
+import { reportRoutes } from './routes/reports.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { validatorCompiler } from './validators.js';
@@ -31,6 +33,11 @@ export interface HttpAppDeps {
   files: FileStore;
   i18n: I18n;
   logger: Logger;
+  /**
+   * Reports in the org's time zone (main.ts builds the one the bots share). Absent: reports
+   * over UTC days, for tests that do not look at reports.
+   */
+  reports?: ReportService;
   /** Kept for routes that will need "now" (webhook replay windows, metrics); the API itself asks the service. */
   clock: Clock;
   /** Largest JSON body in bytes (default 1 MiB); files have their own limit, the file store's. */
@@ -70,7 +77,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n };
+  const reports = deps.reports ?? createReportService({ models: deps.db.models, i18n: deps.i18n, clock: deps.clock, timezone: 'UTC' });
+  const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n, reports };
   await app.register(healthRoutes(deps.db));
   // Pages opened from mails (rating links): outside /api/v1, its token and content rules.
   await app.register(ratingLinkRoutes(routeDeps));
@@ -89,6 +97,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       await api.register(meRoutes(routeDeps));
       await api.register(notificationPreferenceRoutes(routeDeps));
       await api.register(scheduleRoutes(routeDeps, deps.clock));
+      await api.register(reportRoutes(routeDeps));
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import type { Database } from '../db/connection.js';
 import type { FileStore } from '../db/files.js';
 import type { I18n } from '../i18n/translate.js';
+import type { ReportService } from '../reports/report-service.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 
 /** What the route plugins need; handed down from buildHttpApp. */
@@ -9,4 +10,5 @@ export interface RouteDeps {
   tickets: TicketService;
   files: FileStore;
   i18n: I18n;
+  reports: ReportService;
 }

@@ -1,8 +1,11 @@
 import type { Clock } from '../clock.js';
+import type { ScheduledReportConfig } from '../config/org-schema.js';
 import type { Database } from '../db/connection.js';
+import type { I18n } from '../i18n/translate.js';
 import type { Logger } from '../logger.js';
 import { ChannelRegistry } from '../notify/channel.js';
 import type { EventDelivery } from '../notify/deliver-event.js';
+import type { ReportMail } from '../reports/scheduled/send-scheduled-reports.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { defaultDeliveryRetry, defineDeliverEventJob, type DeliveryRetryPolicy } from './deliver-event-job.js';
 import { defineHousekeepingJob, HOUSEKEEPING_JOB } from './housekeeping-job.js';
@@ -12,6 +15,7 @@ import { createScheduler, JOBS_COLLECTION } from './scheduler.js';
 import { AUTO_CLOSE_JOB, DAILY_DIGEST_JOB, defineHousekeepingSteps, STILL_WORKING_JOB } from './housekeeping-steps.js';
 import { createSlaWatcher, defineSlaJobs, SLA_SWEEP_JOB } from './sla-steps-job.js';
 import { defineRecurringTicketsJob, RECURRING_TICKETS_EVERY, RECURRING_TICKETS_JOB } from './recurring-tickets-job.js';
+import { defineScheduledReportsJob, SCHEDULED_REPORTS_EVERY, SCHEDULED_REPORTS_JOB } from './scheduled-reports-job.js';
 
 export interface BackgroundJobsOptions {
   db: Database;
@@ -29,6 +33,18 @@ export interface BackgroundJobsOptions {
   tickets?: TicketService;
   channels?: ChannelRegistry;
   locale?: string;
+  /** With the ticket service, the scheduled report to managers and coordinators (org config `reports.scheduled`). */
+  reports?: ScheduledReportsOptions;
+}
+
+export interface ScheduledReportsOptions {
+  /** `reports.scheduled` of the org config; null sends none. */
+  scheduled: ScheduledReportConfig | null;
+  /** The org's time zone. */
+  timezone: string;
+  i18n: I18n;
+  /** E-mail, when SMTP is configured. */
+  mail: ReportMail | null;
 }
 
 /** How far back the start-up sweep looks for events whose delivery job was never stored. */
@@ -58,6 +74,10 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     defineSlaJobs(scheduler, { models: db.models, tickets, clock, logger });
     defineRecurringTicketsJob(scheduler, { models: db.models, tickets, clock, logger });
     defineHousekeepingSteps(scheduler, { models: db.models, tickets, channels: options.channels ?? new ChannelRegistry(), clock, logger, locale: options.locale ?? 'en' });
+    if (options.reports) {
+      const { scheduled, timezone, i18n, mail } = options.reports;
+      defineScheduledReportsJob(scheduler, { models: db.models, channels: options.channels ?? new ChannelRegistry(), i18n, clock, logger, settings: scheduled, timezone, locale: options.locale ?? i18n.defaultLocale, mail });
+    }
     const watch = createSlaWatcher(scheduler, db.connection.collection(JOBS_COLLECTION));
     // Every change may move the ticket's next SLA step: its job follows (a lost write is caught by the sweep).
     tickets.subscribe((event, ticket) => watch(ticket, event.change.set.map((change) => change.path), event.type === 'opened'));
@@ -83,6 +103,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
         await scheduler.every('1 hour', AUTO_CLOSE_JOB);
         await scheduler.every('15 minutes', STILL_WORKING_JOB);
         await scheduler.every('10 minutes', DAILY_DIGEST_JOB);
+        if (options.reports) await scheduler.every(SCHEDULED_REPORTS_EVERY, SCHEDULED_REPORTS_JOB);
       }
       await scheduler.start();
       logger.info('background jobs started');

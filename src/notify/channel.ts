@@ -65,6 +65,16 @@ export type ChatNotice =
       locale: string;
     };
 
+/** A file for a person: a scheduled report's workbook, a chart. */
+export interface DirectFile {
+  fileName: string;
+  contentType: string;
+  /** The bytes, or the path of a file to read them from (a large workbook stays on disk). */
+  content: Buffer | { path: string };
+  /** The text sent with the file, already in the person's language. */
+  caption: string;
+}
+
 /** A comment or note on a ticket, for the discussion shown next to its card. */
 export interface CardActivity {
   ticket: Ticket;
@@ -99,6 +109,8 @@ export interface ChatChannel {
    * digest. Optional only so a minimal platform can start without it; both bots implement it.
    */
   postChatNotice?(chatId: string, notice: ChatNotice): Promise<void>;
+  /** Optional: sends a file to a user of the platform in a personal chat (scheduled reports). */
+  sendDirectFile?(userId: string, file: DirectFile): Promise<void>;
 }
 
 /**

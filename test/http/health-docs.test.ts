@@ -115,6 +115,7 @@ describe('OpenAPI document', () => {
       'GET /api/v1/departments', 'GET /api/v1/me', 'GET /api/v1/me/notifications', 'PUT /api/v1/me/notifications',
       'GET /api/v1/schedules', 'POST /api/v1/schedules', 'POST /api/v1/schedules/{id}/pause', 'POST /api/v1/schedules/{id}/resume',
       'DELETE /api/v1/schedules/{id}',
+      'GET /api/v1/reports/tickets.xlsx', 'GET /api/v1/reports/stats.png', 'GET /api/v1/reports/stats',
     ];
     expect(documented.sort()).toEqual(expected.sort());
     for (const route of documented) {

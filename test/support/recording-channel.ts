@@ -1,4 +1,5 @@
-import { ChannelError, type ChatChannel, type ChatNotice, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { readFile } from 'node:fs/promises';
+import { ChannelError, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 
 /**
  * A chat platform that records what the core asked of it, and can be told to fail: the core's
@@ -9,6 +10,8 @@ export class RecordingChannel implements ChatChannel {
   /** Every render of every card, by message id (`chatId/n`). */
   readonly cards = new Map<string, TicketCard[]>();
   readonly directs: { userId: string; notice: DirectNotice }[] = [];
+  /** Files sent to people (scheduled reports), with their bytes read at sending time (a path may be gone later). */
+  readonly files: { userId: string; file: DirectFile; bytes: Buffer }[] = [];
   /** Alerts and digests posted in chats. */
   readonly chatNotices: { chatId: string; notice: ChatNotice }[] = [];
   /** Calls still to fail with a retryable error (platform down). */
@@ -42,6 +45,13 @@ export class RecordingChannel implements ChatChannel {
     this.maybeFail();
     if (this.blocked.has(userId)) throw new ChannelError('bot was blocked by the user', { retryable: false });
     this.directs.push({ userId, notice });
+  }
+
+  async sendDirectFile(userId: string, file: DirectFile) {
+    this.maybeFail();
+    if (this.blocked.has(userId)) throw new ChannelError('bot was blocked by the user', { retryable: false });
+    const bytes = Buffer.isBuffer(file.content) ? file.content : await readFile(file.content.path);
+    this.files.push({ userId, file, bytes });
   }
 
   async postChatNotice(chatId: string, notice: ChatNotice) {

@@ -2,8 +2,9 @@ import type { App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt
 import type { Ticket } from '../../../src/db/models/ticket.js';
 import { bindChat } from '../../../src/notify/bind-chat.js';
 import { departmentOfChat } from '../../../src/notify/bound-chats.js';
-import type { Actor } from '../../../src/people/actor.js';
+import { actorFromPerson, type Actor } from '../../../src/people/actor.js';
 import { can, hasRole } from '../../../src/people/policy.js';
+import { mayReport } from '../../../src/reports/report-access.js';
 import { openStatuses } from '../../../src/tickets/state-machine.js';
 import { refuse, requireActor } from '../runtime/answer.js';
 import type { SlackServices } from '../services.js';
@@ -14,6 +15,7 @@ import { escapeMrkdwn, truncate } from '../ui/mrkdwn.js';
 import { translator, type Translator } from '../ui/translator.js';
 import { openNewTicketModal } from './new-ticket.js';
 import { createNotifyCommand } from './notify-command.js';
+import { createReportCommand, type ReportCommandOptions } from './report-command.js';
 import { createScheduleCommand } from './schedule-command.js';
 
 export const COMMAND = '/helpdesk';
@@ -34,13 +36,15 @@ function ticketLines(tr: Translator, items: Ticket[]): string {
  * `/helpdesk` and its subcommands, mirroring the Telegram bot: no argument (or `new`) opens
  * the new ticket modal; `next`, `find <words>`, `ticket <n>`, `mine`, `bind <department>`
  * (admins), `schedule …` (managers, see schedule-command.ts), `notify …` (one's own
- * notices, see notify-command.ts) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
+ * notices, see notify-command.ts), `report …` and `stats …` (managers and coordinators, see
+ * report-command.ts) and `help`. Answers are ephemeral; a ticket's live card goes to the asker's DM
  * with the app (it follows the ticket there while they may see it).
  */
-export function commandsFeature(app: App, services: SlackServices): void {
+export function commandsFeature(app: App, services: SlackServices, options: { reports?: ReportCommandOptions } = {}): void {
   const { api, tickets, models, logger } = services;
   const schedule = createScheduleCommand(services);
   const notify = createNotifyCommand(services);
+  const reports = createReportCommand(app, services, options.reports);
 
   async function respondList(request: Request, items: Ticket[], total: number, key: string, params: Record<string, string | number> = {}) {
     const { tr, respond } = request;
@@ -131,6 +135,14 @@ export function commandsFeature(app: App, services: SlackServices): void {
       await respond({ response_type: 'ephemeral', text: await notify(command, tr, actor) });
     },
 
+    report({ command, tr, actor, respond }, rest) {
+      return reports.report({ userId: command.user_id, actor, tr, respond }, rest);
+    },
+
+    stats({ command, tr, actor, respond }, rest) {
+      return reports.stats({ userId: command.user_id, actor, tr, respond }, rest);
+    },
+
     async bind(request, rest) {
       const { command, tr, actor, respond } = request;
       const department = rest.trim().toLowerCase();
@@ -160,7 +172,8 @@ export function commandsFeature(app: App, services: SlackServices): void {
       if (name === 'help') {
         const schedules = found.person && hasRole(found.person, 'manager') ? `\n${tr.t('schedule.help.short', { command: '`/helpdesk schedule`' })}` : '';
         const notices = tr.t('notify.help.short', { command: '`/helpdesk notify`' });
-        await respond({ response_type: 'ephemeral', text: `${tr.t('slack.help')}\n${notices}${schedules}` });
+        const reporting = found.person && mayReport(actorFromPerson(found.person)) ? `\n${tr.t('slack.report.help.short')}\n${tr.t('slack.stats.help.short')}` : '';
+        await respond({ response_type: 'ephemeral', text: `${tr.t('slack.help')}\n${notices}${schedules}${reporting}` });
         return;
       }
       if (name === '' || name === 'new') {

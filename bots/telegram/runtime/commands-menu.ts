@@ -3,10 +3,10 @@ import type { LanguageCode } from 'grammy/types';
 import type { I18n } from '../../../src/i18n/translate.js';
 import type { Optional } from './non-essential.js';
 
-const privateCommands = ['new', 'my', 'cancel', 'next', 'mine', 'find', 'ticket', 'schedule', 'notify', 'lang', 'start'];
-const groupCommands = ['next', 'mine', 'find', 'ticket', 'bind', 'schedule', 'lang'];
+const privateCommands = ['new', 'my', 'cancel', 'next', 'mine', 'find', 'ticket', 'report', 'stats', 'schedule', 'notify', 'lang', 'start'];
+const groupCommands = ['next', 'mine', 'find', 'ticket', 'bind', 'report', 'stats', 'schedule', 'lang'];
 /** Commands whose description lives with their feature's texts. */
-const descriptionKeys: Record<string, string> = { schedule: 'schedule.command', notify: 'notify.command' };
+const descriptionKeys: Record<string, string> = { schedule: 'schedule.command', notify: 'notify.command', report: 'tg.report.command', stats: 'tg.stats.command' };
 
 /**
  * The "/" menu of Telegram clients, per language and per kind of chat. A convenience only:

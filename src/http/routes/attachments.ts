@@ -2,17 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Readable } from 'node:stream';
 import { HelpdeskError } from '../../errors.js';
 import { actorOf } from '../auth.js';
+import { contentDisposition } from '../content-disposition.js';
 import { HttpError } from '../http-error.js';
 import type { RouteDeps } from '../route-deps.js';
 import { errorResponses } from '../response-schemas.js';
 import { attachmentParams } from '../schemas.js';
 import { ticketNumber } from '../ticket-input.js';
-
-/** `filename="..."` needs plain ASCII; `filename*` carries the real (UTF-8) name. */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 /** Waits until the stream can be read, so a file missing from storage is a 404, not a broken 200. */
 function opened(stream: Readable): Promise<void> {

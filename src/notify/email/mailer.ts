@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../logger.js';
-import type { EmailMessage } from './outgoing-email.js';
+import type { EmailAttachment, EmailMessage } from './outgoing-email.js';
 import { smtpChannelError } from './smtp-error.js';
 
 export interface MailerSettings {
@@ -22,6 +22,12 @@ export interface Mailer {
 }
 
 const MAX_CONNECTIONS = 3;
+
+/** Nodemailer's form of an attachment: a file on disk is read by path while sending, never held whole in memory. */
+function attachmentOf(attachment: EmailAttachment) {
+  const source = Buffer.isBuffer(attachment.content) ? { content: attachment.content } : { path: attachment.content.path };
+  return { filename: attachment.filename, contentType: attachment.contentType, ...source };
+}
 
 /** Where mail goes, for logs: host and port only, never the user or the password of the URL. */
 export function smtpServerLabel(url: string): string {
@@ -62,6 +68,7 @@ export function createMailer(settings: MailerSettings, logger: Logger): Mailer {
           ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
           ...(message.references.length ? { references: message.references } : {}),
           headers: message.headers,
+          ...(message.attachments?.length ? { attachments: message.attachments.map(attachmentOf) } : {}),
         });
         const rejected = info.rejected;
         if (rejected.length) logger.warn({ server, rejected: rejected.length, messageId: message.messageId }, 'some recipients of a mail were refused');

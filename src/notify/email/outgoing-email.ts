@@ -10,7 +10,16 @@ export interface OutgoingEmail {
   headers: Record<string, string>;
 }
 
+/** A file sent with a mail: its bytes, or the path of a file streamed from disk as the mail goes out. */
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer | { path: string };
+}
+
 /** A mail with its recipients, what the mailer sends. */
 export interface EmailMessage extends OutgoingEmail {
   to: string | string[];
+  /** Files attached (a scheduled report's workbook). */
+  attachments?: EmailAttachment[];
 }

@@ -197,6 +197,7 @@ export class BotApiFake {
   private files = new Map<string, StoredFile>();
   private answers = new Map<string, CallbackAnswer>();
   private failures: { method: string; error: Json; times: number }[] = [];
+  private holds = new Map<string, Promise<void>>();
   private blocked = new Set<number>();
   private migrated = new Map<number, number>();
   private webhook: { url: string; secret?: string } | null = null;
@@ -349,6 +350,19 @@ export class BotApiFake {
     this.failures.push({ method, error, times });
   }
 
+  /**
+   * Leaves every call of `method` unanswered (recorded, not yet carried out) until the
+   * returned function is called: a slow upload, to see what the bot does meanwhile.
+   */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
   blockBot(user: FakeUser): void {
     this.blocked.add(user.id);
   }
@@ -378,6 +392,11 @@ export class BotApiFake {
 
   message(chatId: number, messageId: number): ChatMessage | undefined {
     return this.history.get(chatId)?.find((m) => m.message_id === messageId);
+  }
+
+  /** The bytes of a file the bot uploaded or a user sent, by its file_id. */
+  fileData(fileId: string): Buffer | undefined {
+    return this.files.get(fileId)?.data;
   }
 
   calls(method?: string): RecordedCall[] {
@@ -503,6 +522,8 @@ export class BotApiFake {
     else if (body.length) payload = JSON.parse(body.toString()) as Json;
     for (const [key, value] of url.searchParams) payload[key] = value;
     this.recorded.push({ method, payload, at: Date.now() });
+    const held = this.holds.get(method);
+    if (held) await held;
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
     if (failure) {
       failure.times -= 1;
@@ -598,7 +619,8 @@ export class BotApiFake {
         return ok({ file_id: payload.file_id, file_unique_id: `u${String(payload.file_id)}`, file_size: file.size, file_path: file.path });
       }
       case 'sendMessage':
-      case 'sendDocument': {
+      case 'sendDocument':
+      case 'sendPhoto': {
         const chat = this.chatFor(payload.chat_id);
         if ('ok' in chat) return chat;
         const text = this.text(payload, method === 'sendMessage' ? 'text' : 'caption');
@@ -610,11 +632,13 @@ export class BotApiFake {
         if (method === 'sendMessage') Object.assign(content, text);
         else {
           const { text: caption } = text as { text?: string };
-          const ref = String(payload.document ?? '');
+          const field = method === 'sendPhoto' ? 'photo' : 'document';
+          const ref = String(payload[field] ?? '');
           const upload = uploads.get(ref.replace(/^attach:\/\//, ''));
-          if (!upload) return this.error(400, 'Bad Request: there is no document in the request');
-          const stored = this.storeFile(upload.data, `documents/${upload.filename}`);
-          Object.assign(content, { document: { file_id: stored.id, file_unique_id: `u${stored.id}`, file_name: upload.filename, file_size: stored.size }, ...(caption ? { caption } : {}) });
+          if (!upload) return this.error(400, `Bad Request: there is no ${field} in the request`);
+          const stored = this.storeFile(upload.data, `${field === 'photo' ? 'photos' : 'documents'}/${upload.filename}`);
+          const file = { file_id: stored.id, file_unique_id: `u${stored.id}`, file_size: stored.size };
+          Object.assign(content, field === 'photo' ? { photo: [{ ...file, width: 0, height: 0 }] } : { document: { ...file, file_name: upload.filename } }, caption ? { caption } : {});
         }
         const message = this.record({
           message_id: this.nextMessageId(chat.id as number),

@@ -1,0 +1,103 @@
+import ExcelJS from 'exceljs';
+import type { Models } from '../db/models/index.js';
+import type { Translate } from '../i18n/translate.js';
+import { formatTime } from '../i18n/format-time.js';
+import { createdResolvedChartPng } from './charts/created-resolved-chart.js';
+import { chartText } from './chart-texts.js';
+import { wallClockDates } from './local-dates.js';
+import type { Grouping } from './report-grouping.js';
+import type { ReportPeriod } from './report-period.js';
+import { ReportTally, type ReportResult } from './report-tally.js';
+import { reportTickets } from './report-tickets.js';
+import { writeChartSheet } from './workbook/chart-sheet.js';
+import { widthFor } from './workbook/cell-formats.js';
+import { writeGroupSheet } from './workbook/group-sheet.js';
+import { writeLoadSheet } from './workbook/load-sheet.js';
+import { loadReportTexts } from './workbook/report-texts.js';
+import { orderSheets } from './workbook/sheet-order.js';
+import { writeSummarySheet } from './workbook/summary-sheet.js';
+import { TicketsSheet, type NameWidths } from './workbook/tickets-sheet.js';
+
+export interface WorkbookInput {
+  period: ReportPeriod;
+  grouping: Grouping;
+  /** Departments covered; null: all. */
+  departments: string[] | null;
+  locale: string;
+  /** Who asked, for the heading. */
+  requestedBy: string;
+  now: Date;
+  /** Called with 0..100 as the tickets are read. */
+  onProgress?: (percent: number) => void;
+}
+
+/** How often progress is told, in percent of the tickets read. */
+const PROGRESS_STEP = 5;
+/** Give the zip a turn now and then, so written rows leave memory while the cursor reads on. */
+const YIELD_EVERY = 2000;
+
+async function nameWidths(models: Models): Promise<NameWidths> {
+  const people = await models.Person.find({}, { name: 1, company: 1, unit: 1 }).lean();
+  return {
+    person: widthFor(people.map((person) => person.name), { min: 12, max: 40 }),
+    company: widthFor(people.map((person) => person.company), { min: 10, max: 40 }),
+    unit: widthFor(people.map((person) => person.unit), { min: 10, max: 40 }),
+  };
+}
+
+/**
+ * Writes the report workbook to a file with exceljs's streaming writer, reading the period's
+ * tickets once through a cursor: each ticket is counted and written as its row, so memory
+ * stays flat however long the period. Then the summary, grouping, load and chart sheets.
+ */
+export async function writeReportWorkbook(models: Models, translate: Translate, input: WorkbookInput, filename: string): Promise<ReportResult> {
+  const { period, grouping, locale } = input;
+  const texts = await loadReportTexts(models, translate, locale);
+  const { t } = texts;
+  const source = reportTickets(models, period, input.departments);
+  const total = await source.count();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'Helpdesk';
+  workbook.created = input.now;
+
+  const tickets = new TicketsSheet(workbook, texts, wallClockDates(period.timeZone), await nameWidths(models));
+  const tally = new ReportTally(period, grouping);
+  let read = 0;
+  let told = -1;
+  const tell = (percent: number) => {
+    if (percent === told) return;
+    told = percent;
+    input.onProgress?.(percent);
+  };
+  tell(0);
+  for await (const ticket of source.cursor()) {
+    tickets.add(ticket, tally.add(ticket));
+    read += 1;
+    if (total > 0) tell(Math.min(99, Math.floor((read / total) * (100 / PROGRESS_STEP)) * PROGRESS_STEP));
+    if (read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  tickets.commit();
+
+  const result = tally.result();
+  const scope = input.departments ? t('report.scope.some', { list: input.departments.map((key) => texts.department(key)).join(', ') }) : t('report.scope.all');
+  const summary = writeSummarySheet(
+    workbook,
+    texts,
+    {
+      lines: [
+        t('report.title'),
+        t('report.period', { first: period.firstDay, last: period.lastDay, zone: period.timeZone }),
+        scope,
+        t('report.generated', { at: formatTime(input.now, locale, period.timeZone), name: input.requestedBy }),
+      ],
+    },
+    result.summary,
+  );
+  const groups = writeGroupSheet(workbook, texts, grouping, result.groups, result.summary);
+  const load = writeLoadSheet(workbook, texts, result.load);
+  const chart = writeChartSheet(workbook, texts, result.days, createdResolvedChartPng(result.days, chartText(texts.t, locale, period, 'report.chart.title')));
+  orderSheets(workbook, [summary, groups, load, chart, tickets.worksheet]);
+  await workbook.commit();
+  tell(100);
+  return result;
+}
