@@ -4,13 +4,14 @@ import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
 import { runOutboxBenchmark } from './outbox-report.js';
+import { runReportsBenchmark } from './reports-report.js';
 import { runSlackBenchmark } from './slack-events.js';
 import { serverDescription } from './support.js';
 
 const FILE = 'BENCHMARKS.md';
 
 /**
- * `npm run bench [lifecycle|telegram|slack|outbox]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram|slack|outbox|reports]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     { name: 'telegram', run: (db: Database, described: string) => runBotBenchmark(db, described, FILE) },
     { name: 'slack', run: (db: Database, described: string) => runSlackBenchmark(db, described, FILE) },
     { name: 'outbox', run: (db: Database, described: string) => runOutboxBenchmark(db, described, FILE) },
+    { name: 'reports', run: (db: Database, described: string) => runReportsBenchmark(db, described, FILE, server.uri) },
   ].filter((benchmark) => !only || benchmark.name === only);
   try {
     for (const benchmark of benchmarks) {

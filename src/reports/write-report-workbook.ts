@@ -17,6 +17,7 @@ import { loadReportTexts } from './workbook/report-texts.js';
 import { orderSheets } from './workbook/sheet-order.js';
 import { writeSummarySheet } from './workbook/summary-sheet.js';
 import { TicketsSheet, type NameWidths } from './workbook/tickets-sheet.js';
+import { waitForZip } from './workbook/zip-backpressure.js';
 
 export interface WorkbookInput {
   period: ReportPeriod;
@@ -33,8 +34,8 @@ export interface WorkbookInput {
 
 /** How often progress is told, in percent of the tickets read. */
 const PROGRESS_STEP = 5;
-/** Give the zip a turn now and then, so written rows leave memory while the cursor reads on. */
-const YIELD_EVERY = 2000;
+/** How often the writer checks that the zip keeps up (rows). */
+const ZIP_CHECK_EVERY = 500;
 
 async function nameWidths(models: Models): Promise<NameWidths> {
   const people = await models.Person.find({}, { name: 1, company: 1, unit: 1 }).lean();
@@ -74,7 +75,7 @@ export async function writeReportWorkbook(models: Models, translate: Translate, 
     tickets.add(ticket, tally.add(ticket));
     read += 1;
     if (total > 0) tell(Math.min(99, Math.floor((read / total) * (100 / PROGRESS_STEP)) * PROGRESS_STEP));
-    if (read % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (read % ZIP_CHECK_EVERY === 0) await waitForZip(tickets.worksheet);
   }
   tickets.commit();
 
