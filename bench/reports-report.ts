@@ -127,7 +127,8 @@ function rows(result: SizeResult, variants: Variant[]): string[] {
       const base = median(result.runs[baseVariant]);
       if (!run || !base) return [];
       const ratio = `${fixed(run.seconds / base.seconds, 2)}×`;
-      const over = variant === baseVariant ? '–' : `${peakMb(run) >= peakMb(base) ? '+' : ''}${fixed(peakMb(run) - peakMb(base), 0)}`;
+      const difference = Math.round(peakMb(run) - peakMb(base));
+      const over = variant === baseVariant ? '–' : `${difference >= 0 ? '+' : ''}${difference}`;
       const file = run.fileBytes === null ? '–' : fixed(run.fileBytes / MB, 1);
       return [`| ${label(result.size)} | ${name} | ${result.runs[variant]!.length} | ${fixed(run.seconds, 2)} | ${fixed(run.tickets / run.seconds, 0)} | ${ratio} | ${fixed(peakMb(run), 0)} | ${over} | ${fixed(run.heapUsed / MB, 0)} | ${file} |`];
     });

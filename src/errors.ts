@@ -21,6 +21,7 @@ export const errorHttpStatus = {
   ALREADY_IN_STATE: 409,
   SCHEDULE_EXISTS: 409,
   FILE_TOO_LARGE: 413,
+  REPORT_BUSY: 429,
 } as const;
 
 export type ErrorCode = keyof typeof errorHttpStatus;

@@ -19,6 +19,7 @@ import { createEventDelivery, type EmailOutlet } from './notify/deliver-event.js
 import { createEmailOutlet } from './notify/email/email-outlet.js';
 import { createMailer } from './notify/email/mailer.js';
 import type { ReportMail } from './reports/scheduled/send-scheduled-reports.js';
+import { removeStaleReportDirectories } from './reports/report-files.js';
 import { createReportService } from './reports/report-service.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { startChat } from './start-chat.js';
@@ -135,6 +136,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const extraRoutes = [telegram?.webhookRoute, slack?.route].filter((route) => route !== undefined);
   // Report periods are whole days in the org's time zone.
   const reports = createReportService({ models: db.models, i18n, clock, timezone: org.timezone });
+  const staleReports = await removeStaleReportDirectories(clock());
+  if (staleReports > 0) logger.info({ directories: staleReports }, 'reports: temporary files of killed builds removed');
   const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes });
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());

@@ -20,7 +20,7 @@ export interface SlackLimits {
   retryMaxMs: number;
   /** Slack gives up after 3 s: a request whose handler has not acknowledged by then is answered empty. */
   ackTimeoutMs: number;
-  /** Least time between two edits of a report's progress message (edits share the channel's pace with cards). */
+  /** Least time between two edits of a report's progress message: chat.update's tier is shared with every card edit. */
   reportProgressIntervalMs: number;
 }
 
@@ -31,7 +31,7 @@ export const defaultSlackLimits: SlackLimits = {
   retryMinMs: 1000,
   retryMaxMs: 30_000,
   ackTimeoutMs: 2500,
-  reportProgressIntervalMs: 1500,
+  reportProgressIntervalMs: 3000,
 };
 
 export interface SlackOrgSettings {

@@ -17,6 +17,7 @@ import { ratingKeyboard } from './ui/rating-keyboard.js';
 import type { CallbackCodec } from './ui/callback-data.js';
 import { renderChatNotice } from './ui/chat-notice.js';
 import { truncate } from './ui/html.js';
+import { reportTooLargeText, TELEGRAM_UPLOAD_LIMIT } from './ui/report-too-large.js';
 import { renderNotice } from './ui/notice.js';
 import { translator } from './ui/translator.js';
 
@@ -33,6 +34,8 @@ export interface TelegramChannelDeps {
   redact: Redact;
   /** Due times in alerts are shown in the org's time zone. */
   org: { timezone: string };
+  /** Largest file sent as a document (default: Telegram's 50 MB). */
+  uploadLimitBytes?: number;
 }
 
 /** Files relayed with a reply; more are counted in the text, not sent. */
@@ -47,6 +50,7 @@ const CAPTION_LIMIT = 1024;
  */
 export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
   const { api, models, cards, logger, redact } = deps;
+  const uploadLimitBytes = deps.uploadLimitBytes ?? TELEGRAM_UPLOAD_LIMIT;
 
   async function followMove(from: string, to: string): Promise<void> {
     logger.info({ from, to }, 'telegram group became a supergroup: bindings and cards moved');
@@ -110,6 +114,13 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
 
   /** A file for one person (a scheduled report), as a document in their private chat. */
   async function directFile(userId: string, file: DirectFile): Promise<void> {
+    if (file.size > uploadLimitBytes) {
+      // Telegram would refuse the upload for good: the person learns why and where to get it.
+      logger.warn({ user: userId, bytes: file.size }, 'telegram: a file over the upload limit was replaced by a note');
+      const tr = translator(deps.i18n, file.locale);
+      await api.sendMessage(userId, reportTooLargeText((key, params) => tr.t(key, params), file.size, uploadLimitBytes));
+      return;
+    }
     // A path is read again on each attempt, so a retried upload sends the whole file.
     const source = Buffer.isBuffer(file.content) ? file.content : file.content.path;
     await api.sendDocument(userId, new InputFile(source, file.fileName), { caption: truncate(file.caption, CAPTION_LIMIT) });

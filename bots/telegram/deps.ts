@@ -20,9 +20,8 @@ export interface TelegramLimits {
   retryAttempts: number;
   /** First backoff delay for 5xx and network errors (429 waits what Telegram asks). */
   retryBaseDelayMs: number;
-  /** Least time between two edits of a report's progress message in a private chat, and in a group (edits share its 20 a minute with cards). */
+  /** Least time between two edits of a report's progress message (always in a private chat). */
   reportProgressMs: number;
-  groupReportProgressMs: number;
 }
 
 export const defaultLimits: TelegramLimits = {
@@ -32,7 +31,6 @@ export const defaultLimits: TelegramLimits = {
   retryAttempts: 8,
   retryBaseDelayMs: 1000,
   reportProgressMs: 1500,
-  groupReportProgressMs: 6000,
 };
 
 export interface OrgSettings {

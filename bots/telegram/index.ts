@@ -131,7 +131,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(agentCommandsFeature(services, views));
   bot.use(bindFeature(services));
   bot.use(scheduleFeature(services, clock));
-  bot.use(reportsFeature(services, { clock, builds: reportBuilds, progressEveryMs: limits.reportProgressMs, groupProgressEveryMs: limits.groupReportProgressMs }));
+  bot.use(reportsFeature(services, { clock, builds: reportBuilds, progressEveryMs: limits.reportProgressMs }));
   bot.use(notifyFeature(services));
   bot.use(cardActionsFeature(services, views));
   bot.use(ratingFeature(services));

@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { roles } from '../db/models/person.js';
 import { priorities } from '../db/models/ticket.js';
-import { groupings } from '../reports/report-grouping.js';
+import { groupings } from './report-groupings.js';
 import { parseDurationMinutes, parseHours, type TimeRange } from './durations.js';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

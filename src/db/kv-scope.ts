@@ -21,7 +21,15 @@ export function kvScope<T>(models: Models, scope: string): KvScope<T> {
       return (entry?.value as T | undefined) ?? undefined;
     },
     async set(key, value) {
-      await KvEntry.updateOne({ scope, key }, { $set: { value } }, { upsert: true });
+      const write = () => KvEntry.updateOne({ scope, key }, { $set: { value } }, { upsert: true });
+      try {
+        await write();
+      } catch (error) {
+        // Two upserts of a new key at once: one inserts, the other meets the unique index. The
+        // entry exists now, so the second try updates it (MongoDB and FerretDB alike).
+        if (!isDuplicateKey(error)) throw error;
+        await write();
+      }
     },
     async insertNew(key, value) {
       try {

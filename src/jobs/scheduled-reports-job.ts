@@ -4,6 +4,11 @@ import { createScheduledReports, type ScheduledReportsDeps } from '../reports/sc
 export const SCHEDULED_REPORTS_JOB = 'scheduled-reports';
 /** How often the job looks whether the report is due: it goes out at most this late. */
 export const SCHEDULED_REPORTS_EVERY = '10 minutes';
+/**
+ * A run builds one workbook after another, minutes each for a large org; its lock is renewed
+ * after each, and lasts long enough that no other instance starts the same builds meanwhile.
+ */
+const SCHEDULED_REPORTS_LOCK_MS = 60 * 60 * 1000;
 
 /**
  * Every ten minutes: sends the scheduled report once its time has passed in the org's zone.
@@ -14,10 +19,10 @@ export function defineScheduledReportsJob(scheduler: Agenda, deps: ScheduledRepo
   const reports = createScheduledReports(deps);
   scheduler.define(
     SCHEDULED_REPORTS_JOB,
-    async () => {
-      const summary = await reports.run();
+    async (job) => {
+      const summary = await reports.run(() => job.touch());
       if (summary.sent + summary.failed + summary.abandoned > 0) deps.logger.info({ summary }, 'scheduled reports: due sends handled');
     },
-    { concurrency: 1 },
+    { concurrency: 1, lockLifetime: SCHEDULED_REPORTS_LOCK_MS },
   );
 }

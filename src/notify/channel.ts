@@ -71,8 +71,12 @@ export interface DirectFile {
   contentType: string;
   /** The bytes, or the path of a file to read them from (a large workbook stays on disk). */
   content: Buffer | { path: string };
+  /** Its size in bytes: a platform with an upload limit says so instead of failing. */
+  size: number;
   /** The text sent with the file, already in the person's language. */
   caption: string;
+  /** The person's language, for what the platform has to say about the file itself. */
+  locale: string;
 }
 
 /** A comment or note on a ticket, for the discussion shown next to its card. */

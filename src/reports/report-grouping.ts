@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
+import { groupings } from '../config/report-groupings.js';
 
-/** What a report's rows may be grouped by. */
-export const groupings = ['department', 'agent', 'category', 'company', 'unit', 'requester'] as const;
+export { groupings };
 export type Grouping = (typeof groupings)[number];
 
 export function isGrouping(text: string): text is Grouping {

@@ -1,5 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { Models } from '../db/models/index.js';
@@ -15,6 +14,7 @@ import { ReportTally, type ReportResult } from './report-tally.js';
 import { reportTickets } from './report-tickets.js';
 import { statsLines } from './stats-lines.js';
 import { writeReportWorkbook } from './write-report-workbook.js';
+import { reportDirectory } from './report-files.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -31,6 +31,8 @@ export interface ReportRequest {
   grouping: Grouping;
   locale: string;
   onProgress?: (percent: number) => void;
+  /** Ends the build early (the asker went away); the build then fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** A built workbook in a temporary file: send it, then dispose of it. */
@@ -74,7 +76,7 @@ export function createReportService(deps: ReportServiceDeps) {
     async workbook(actor: Actor, request: ReportRequest): Promise<ReportFile> {
       const departments = reportDepartments(actor);
       const { period, grouping, locale } = request;
-      const directory = await mkdtemp(join(tmpdir(), 'helpdesk-report-'));
+      const directory = await reportDirectory();
       const fileName = translate(locale, 'report.file_name', { first: period.firstDay, last: period.lastDay, grouping });
       const path = join(directory, 'report.xlsx');
       const dispose = () => rm(directory, { recursive: true, force: true });
@@ -82,7 +84,7 @@ export function createReportService(deps: ReportServiceDeps) {
         const result = await writeReportWorkbook(
           models,
           translate,
-          { period, grouping, departments, locale, requestedBy: actor.name, now: clock(), ...(request.onProgress ? { onProgress: request.onProgress } : {}) },
+          { period, grouping, departments, locale, requestedBy: actor.name, now: clock(), ...(request.onProgress ? { onProgress: request.onProgress } : {}), ...(request.signal ? { signal: request.signal } : {}) },
           path,
         );
         const { size } = await stat(path);

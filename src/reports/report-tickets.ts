@@ -25,6 +25,8 @@ export interface ReportTicket {
     resolutionDue: Date | null;
     firstResponseBreached: boolean;
     resolutionBreached: boolean;
+    /** Since when the ticket waits for its requester, the SLA clock stopped. */
+    pausedAt?: Date | null;
   };
   metrics: {
     firstResponseAt: Date | null;
@@ -57,6 +59,7 @@ export const reportProjection = {
   'sla.resolutionDue': 1,
   'sla.firstResponseBreached': 1,
   'sla.resolutionBreached': 1,
+  'sla.pausedAt': 1,
   'metrics.firstResponseAt': 1,
   'metrics.firstResponseBusinessSeconds': 1,
   'metrics.resolvedAt': 1,

@@ -24,8 +24,9 @@ function within(at: Date | null | undefined, period: Pick<ReportPeriod, 'from' |
   return at != null && at >= period.from && at < period.to;
 }
 
+/** Before the instant: the end of a period is its first instant not in it, so a resolution there belongs to the next. */
 function before(at: Date | null | undefined, instant: Date): boolean {
-  return at != null && at <= instant;
+  return at != null && at < instant;
 }
 
 /**
@@ -38,8 +39,12 @@ export function ticketFacts(ticket: ReportTicket, period: Pick<ReportPeriod, 'fr
   const { asOf } = period;
   const openAtEnd = ticket.createdAt < asOf && !before(ticket.closedAt, asOf) && !before(metrics.resolvedAt, asOf);
   const unansweredThen = !before(metrics.firstResponseAt, asOf);
+  // Waiting for the requester stops the SLA clock (its due dates move on when it goes on):
+  // a ticket is overdue only for a due date that had passed when the clock stopped.
+  const clockStopped = sla.pausedAt != null && sla.pausedAt < asOf ? sla.pausedAt : asOf;
   const overdue =
-    openAtEnd && ((sla.resolutionDue != null && sla.resolutionDue < asOf) || (unansweredThen && sla.firstResponseDue != null && sla.firstResponseDue < asOf));
+    openAtEnd &&
+    ((sla.resolutionDue != null && sla.resolutionDue < clockStopped) || (unansweredThen && sla.firstResponseDue != null && sla.firstResponseDue < clockStopped));
   const firstResponse: TargetOutcome = sla.firstResponseBreached ? 'breached' : sla.firstResponseDue && metrics.firstResponseAt ? 'met' : null;
   const resolution: TargetOutcome = sla.resolutionBreached ? 'breached' : sla.resolutionDue && metrics.resolvedAt ? 'met' : null;
   const slaMet = firstResponse === 'breached' || resolution === 'breached' ? false : resolution === 'met' ? true : null;

@@ -13,10 +13,11 @@ import { writeChartSheet } from './workbook/chart-sheet.js';
 import { widthFor } from './workbook/cell-formats.js';
 import { writeGroupSheet } from './workbook/group-sheet.js';
 import { writeLoadSheet } from './workbook/load-sheet.js';
-import { loadReportTexts } from './workbook/report-texts.js';
+import { loadReportTexts, type ReportTexts } from './workbook/report-texts.js';
 import { orderSheets } from './workbook/sheet-order.js';
 import { writeSummarySheet } from './workbook/summary-sheet.js';
 import { TicketsSheet, type NameWidths } from './workbook/tickets-sheet.js';
+import { guardWriter, type WriterGuard } from './workbook/writer-guard.js';
 import { waitForZip } from './workbook/zip-backpressure.js';
 
 export interface WorkbookInput {
@@ -30,6 +31,8 @@ export interface WorkbookInput {
   now: Date;
   /** Called with 0..100 as the tickets are read. */
   onProgress?: (percent: number) => void;
+  /** Ends the build (the asker went away): the cursor is closed and the file abandoned. */
+  signal?: AbortSignal;
 }
 
 /** How often progress is told, in percent of the tickets read. */
@@ -52,12 +55,31 @@ async function nameWidths(models: Models): Promise<NameWidths> {
  * stays flat however long the period. Then the summary, grouping, load and chart sheets.
  */
 export async function writeReportWorkbook(models: Models, translate: Translate, input: WorkbookInput, filename: string): Promise<ReportResult> {
-  const { period, grouping, locale } = input;
-  const texts = await loadReportTexts(models, translate, locale);
-  const { t } = texts;
-  const source = reportTickets(models, period, input.departments);
+  const texts = await loadReportTexts(models, translate, input.locale);
+  const source = reportTickets(models, input.period, input.departments);
   const total = await source.count();
+  input.signal?.throwIfAborted();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useStyles: true, useSharedStrings: false });
+  const guard = guardWriter(workbook);
+  try {
+    return await writeSheets(workbook, guard, models, texts, input, source, total);
+  } catch (error) {
+    guard.abandon();
+    throw error;
+  }
+}
+
+async function writeSheets(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  guard: WriterGuard,
+  models: Models,
+  texts: ReportTexts,
+  input: WorkbookInput,
+  source: ReturnType<typeof reportTickets>,
+  total: number,
+): Promise<ReportResult> {
+  const { period, grouping, locale } = input;
+  const { t } = texts;
   workbook.creator = 'Helpdesk';
   workbook.created = input.now;
 
@@ -72,11 +94,13 @@ export async function writeReportWorkbook(models: Models, translate: Translate, 
   };
   tell(0);
   for await (const ticket of source.cursor()) {
+    input.signal?.throwIfAborted();
     tickets.add(ticket, tally.add(ticket));
     read += 1;
     if (total > 0) tell(Math.min(99, Math.floor((read / total) * (100 / PROGRESS_STEP)) * PROGRESS_STEP));
-    if (read % ZIP_CHECK_EVERY === 0) await waitForZip(tickets.worksheet);
+    if (read % ZIP_CHECK_EVERY === 0) await waitForZip(tickets.worksheet, guard.throwIfFailed);
   }
+  guard.throwIfFailed();
   tickets.commit();
 
   const result = tally.result();
@@ -98,7 +122,7 @@ export async function writeReportWorkbook(models: Models, translate: Translate, 
   const load = writeLoadSheet(workbook, texts, result.load);
   const chart = writeChartSheet(workbook, texts, result.days, createdResolvedChartPng(result.days, chartText(texts.t, locale, period, 'report.chart.title')));
   orderSheets(workbook, [summary, groups, load, chart, tickets.worksheet]);
-  await workbook.commit();
+  await guard.unlessFailed(workbook.commit());
   tell(100);
   return result;
 }

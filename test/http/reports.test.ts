@@ -36,6 +36,10 @@ let app: FastifyInstance;
 /** Paths of every workbook the service built, and a gate that holds one back once built. */
 const built: string[] = [];
 let gate: Promise<void> | null = null;
+/** The signal each build was given: the route ends a build whose client left. */
+const signals: (AbortSignal | undefined)[] = [];
+/** Holds the next build back before it begins (taken by that build alone). */
+let startGate: Promise<void> | null = null;
 
 /** Noon in Moscow (09:00 UTC) of a November day. */
 const noon = (day: string) => new Date(`${day}T09:00:00Z`);
@@ -120,6 +124,10 @@ beforeAll(async () => {
   const reports: ReportService = {
     ...service,
     async workbook(actor, request) {
+      signals.push(request.signal);
+      const held = startGate;
+      startGate = null;
+      if (held) await held;
       const file = await service.workbook(actor, request);
       built.push(file.path);
       if (gate) await gate;
@@ -241,6 +249,14 @@ describe('REST API: reports', { timeout: 60_000 }, () => {
     expect((await call(null, '/api/v1/reports/stats.png')).statusCode).toBe(401);
   });
 
+  it('refuses before reading the query: an agent with a bad one still gets 403', async () => {
+    for (const path of ['tickets.xlsx', 'stats.png', 'stats']) {
+      const response = await call(org.itAgent.token, `/api/v1/reports/${path}?from=yesterday&by=weather`);
+      expect(response.statusCode, path).toBe(403);
+      expect(response.json().error.code, path).toBe('REPORTS_FORBIDDEN');
+    }
+  });
+
   it('answers 400 VALIDATION_FAILED naming the field, in the caller language', async () => {
     const cases: [query: string, path: string, message: string][] = [
       ['from=2026-11-31&to=2026-12-01', 'query.from', '“2026-11-31” is not a date: write YYYY-MM-DD.'],
@@ -357,6 +373,39 @@ describe('REST API: reports', { timeout: 60_000 }, () => {
       await until(() => !existsSync(dirname(built.at(-1)!)), 'the temporary file to go');
       expect(reportDirs()).toEqual(before);
       expect(answered).toBe(false);
+    });
+
+    it('ends the build of a client that left, and builds one workbook per person at a time', async () => {
+      const before = reportDirs();
+      const started = signals.length;
+      let release = () => undefined as void;
+      startGate = new Promise((resolve) => (release = resolve));
+      const request = download();
+      await until(() => signals.length > started, 'the build to be asked for');
+      const signal = signals[started]!;
+      expect(signal.aborted).toBe(false);
+
+      const busy = await call(org.manager.token, `/api/v1/reports/tickets.xlsx?${WEEK}`);
+      expect(busy.statusCode).toBe(429);
+      expect(busy.json().error).toEqual({ code: 'REPORT_BUSY', message: 'A report of yours is still being built. Ask for the next one when it is done.' });
+      // Another person is not held up.
+      expect((await call(org.itCoordinator.token, `/api/v1/reports/tickets.xlsx?${WEEK}`)).statusCode).toBe(200);
+
+      request.destroy();
+      await until(() => signal.aborted, 'the build to be told the client left');
+      const builtBefore = built.length;
+      release();
+      // The build ends at its first step: no file is made, and the person may ask again.
+      await until(() => reportDirs().length === before.length, 'the build to end');
+      let next = await call(org.manager.token, `/api/v1/reports/tickets.xlsx?${WEEK}`);
+      for (let tries = 0; next.statusCode === 429 && tries < 50; tries += 1) {
+        await delay(20);
+        next = await call(org.manager.token, `/api/v1/reports/tickets.xlsx?${WEEK}`);
+      }
+      expect(next.statusCode).toBe(200);
+      expect(built.length).toBe(builtBefore + 1);
+      await until(() => reportDirs().length === before.length, 'the last file to go');
+      expect(reportDirs()).toEqual(before);
     });
   });
 });

@@ -303,6 +303,43 @@ describe('scheduled reports', { timeout: 300_000 }, () => {
     expect(subjects).toEqual(['Tickets report 2026-12-21 – 2026-12-27']);
   });
 
+  it('waits longer after each failed build instead of rebuilding every pass, then sends', async () => {
+    at('2027-01-11T08:05:00Z');
+    const mails = smtp.messages.length;
+    const failures = () => logLines.filter((line) => line.includes('could not be built')).length;
+    const before = failures();
+    const tmp = process.env.TMPDIR;
+    // No temporary directory can be made: every build fails, as on a full disk.
+    process.env.TMPDIR = '/nonexistent/helpdesk-tmp';
+    try {
+      const first = await createScheduledReports(instanceDeps()).run();
+      expect(first.failed).toBeGreaterThan(0);
+      expect(first.sent).toBe(0);
+      const builds = failures() - before;
+      expect(builds).toBeGreaterThan(0);
+      // Five minutes on, within the first wait of ten: nothing is built again.
+      at('2027-01-11T08:10:00Z');
+      expect((await createScheduledReports(instanceDeps()).run()).failed).toBe(first.failed);
+      expect(failures() - before).toBe(builds);
+      // After the wait, tried again; failing again doubles the wait (20 minutes).
+      at('2027-01-11T08:16:00Z');
+      await createScheduledReports(instanceDeps()).run();
+      expect(failures() - before).toBe(2 * builds);
+      at('2027-01-11T08:30:00Z');
+      await createScheduledReports(instanceDeps()).run();
+      expect(failures() - before).toBe(2 * builds);
+      expect(logLines.some((line) => line.includes('could not be built') && line.includes('"attempts":2') && line.includes('"retryInMinutes":20'))).toBe(true);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+    expect(smtp.messages).toHaveLength(mails);
+    at('2027-01-11T08:37:00Z');
+    const done = await createScheduledReports(instanceDeps()).run();
+    expect(done.failed).toBe(0);
+    expect(mailsTo('max@x.test', mails)).toHaveLength(1);
+  });
+
   it('sends nothing when scheduled reports are off', async () => {
     at('2027-01-04T08:30:00Z');
     const mails = smtp.messages.length;

@@ -1,11 +1,14 @@
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
-import { existsSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../src/i18n/translate.js';
 import type { Actor } from '../../src/people/actor.js';
 import { createReportService } from '../../src/reports/report-service.js';
+import { writeReportWorkbook } from '../../src/reports/write-report-workbook.js';
 import { useTestDatabase } from '../support/database.js';
 import { REPORT_NOW, REPORT_ZONE, seedReportDataset } from '../support/report-dataset.js';
 
@@ -205,6 +208,44 @@ describe('the report workbook of a known month', () => {
     const categories = workbook.getWorksheet('По категориям')!;
     expect([2, 3, 4, 5].map((row) => categories.getCell(`A${row}`).value)).toEqual(['ИТ-поддержка / Оборудование', 'Кадры / Отпуск', 'ИТ-поддержка / Доступы', '(без категории)']);
     expect(workbook.getWorksheet('Заявки')!.getCell('L2').value).toBe('обычный');
+  });
+});
+
+describe('a build that cannot finish', () => {
+  // The core makes its temporary directories under os.tmpdir(), which reads TMPDIR on each
+  // call: a directory of this file's own keeps the count free of other test files.
+  const sharedTmp = tmpdir();
+  const ownTmp = mkdtempSync(join(sharedTmp, 'report-workbook-test-'));
+  afterAll(() => {
+    process.env.TMPDIR = sharedTmp;
+    rmSync(ownTmp, { recursive: true, force: true });
+  });
+
+  it('ends when its signal is aborted, closing the cursor and leaving no file', async () => {
+    process.env.TMPDIR = ownTmp;
+    try {
+      const { period, grouping } = periodOf('2026-11-01..2026-11-30 department');
+      const asker = new AbortController();
+      const progress: number[] = [];
+      const onProgress = (percent: number) => {
+        progress.push(percent);
+        asker.abort();
+      };
+      const ended = await service.workbook(manager, { period, grouping, locale: 'en', onProgress, signal: asker.signal }).catch((error: unknown) => error);
+      expect((ended as Error).name).toBe('AbortError');
+      expect(progress).toEqual([0]);
+      expect(readdirSync(ownTmp)).toEqual([]);
+    } finally {
+      process.env.TMPDIR = sharedTmp;
+    }
+  });
+
+  it('fails with the file error, not the process, when the file cannot be written', async () => {
+    const { period, grouping } = periodOf('2026-11-01..2026-11-30 department');
+    const nowhere = join(tmpdir(), 'no-such-directory-for-reports', 'report.xlsx');
+    const input = { period, grouping, departments: null, locale: 'en', requestedBy: 'Max Manager', now: REPORT_NOW };
+    // Before the guard, exceljs's file stream had no listener until commit: the error was unhandled.
+    await expect(writeReportWorkbook(db.current.models, i18n.translate, input, nowhere)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

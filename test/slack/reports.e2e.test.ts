@@ -258,7 +258,7 @@ describe('slack: sendDirectFile', { timeout: 60_000 }, () => {
     const channel = h.slack.channel;
     const kira = h.people.kira;
     const before = uploadsTo(kira).length;
-    await channel.sendDirectFile!(kira.user.id, { fileName: 'weekly.xlsx', contentType: XLSX_TYPE, content: Buffer.from('weekly bytes'), caption: 'Weekly <report>' });
+    await channel.sendDirectFile!(kira.user.id, { fileName: 'weekly.xlsx', contentType: XLSX_TYPE, content: Buffer.from('weekly bytes'), size: 12, caption: 'Weekly <report>', locale: 'en' });
     const first = uploadsTo(kira)[before]!;
     expect([first.name, first.data.toString()]).toEqual(['weekly.xlsx', 'weekly bytes']);
     expect(fileMessage(kira, first)?.text).toBe('Weekly &lt;report&gt;');
@@ -267,7 +267,7 @@ describe('slack: sendDirectFile', { timeout: 60_000 }, () => {
     try {
       const path = join(directory, 'monthly.xlsx');
       await writeFile(path, 'monthly bytes');
-      await channel.sendDirectFile!(kira.user.id, { fileName: 'monthly.xlsx', contentType: XLSX_TYPE, content: { path }, caption: 'Monthly' });
+      await channel.sendDirectFile!(kira.user.id, { fileName: 'monthly.xlsx', contentType: XLSX_TYPE, content: { path }, size: 9, caption: 'Monthly', locale: 'en' });
     } finally {
       await rm(directory, { recursive: true, force: true });
     }
@@ -276,7 +276,7 @@ describe('slack: sendDirectFile', { timeout: 60_000 }, () => {
 
   it('says whether a failed upload is worth another try', async () => {
     const channel = h.slack.channel;
-    const file = { fileName: 'x.xlsx', contentType: XLSX_TYPE, content: Buffer.from('x'), caption: 'x' };
+    const file = { fileName: 'x.xlsx', contentType: XLSX_TYPE, content: Buffer.from('x'), size: 1, caption: 'x', locale: 'en' };
     h.fake.failNext('conversations.open', { error: 'user_not_found' });
     const permanent = await channel.sendDirectFile!(h.people.kira.user.id, file).catch((error: unknown) => error);
     expect(permanent).toBeInstanceOf(ChannelError);

@@ -43,6 +43,8 @@ interface Spec {
   resolutionDue?: string;
   resolutionBreached?: boolean;
   closed?: string;
+  /** When it began to wait for the requester (its SLA clock stopped). */
+  paused?: string;
   reopenCount?: number;
   rating?: { score: number; at: string };
   tags?: string[];
@@ -69,7 +71,7 @@ export const datasetSpecs: Spec[] = [
   { number: 5, department: 'hr', requester: 'oleg', status: 'new', priority: 'urgent', created: '2026-11-14 22:15', firstResponseDue: '2026-11-16 13:00', firstResponseBreached: true, resolutionDue: '2026-11-17 17:00', resolutionBreached: true },
   { number: 6, department: 'it', category: 'hardware', requester: 'pavel', assignee: 'inna', status: 'new', created: '2026-11-30 23:30', firstResponseDue: '2026-12-01 13:00', resolutionDue: '2026-12-02 09:00' },
   { number: 7, department: 'it', category: 'hardware', requester: 'rita', assignee: 'ivan', status: 'closed', created: '2026-10-28 10:00', firstResponse: '2026-10-28 11:00', firstResponseSeconds: 3600, firstResponseDue: '2026-10-28 14:00', resolved: '2026-11-05 10:00', resolutionSeconds: 72000, resolutionDue: '2026-10-29 10:00', resolutionBreached: true, closed: '2026-11-06 09:00', rating: { score: 4, at: '2026-11-05 11:00' } },
-  { number: 8, department: 'it', category: 'access', requester: 'oleg', assignee: 'inna', status: 'waiting', created: '2026-10-20 09:00', firstResponse: '2026-10-20 09:20', firstResponseSeconds: 1200, firstResponseDue: '2026-10-20 13:00', resolutionDue: '2026-10-21 09:00', resolutionBreached: true },
+  { number: 8, department: 'it', category: 'access', requester: 'oleg', assignee: 'inna', status: 'waiting', created: '2026-10-20 09:00', firstResponse: '2026-10-20 09:20', firstResponseSeconds: 1200, firstResponseDue: '2026-10-20 13:00', resolutionDue: '2026-10-21 09:00', resolutionBreached: true, paused: '2026-10-22 10:00' },
   { number: 9, department: 'hr', requester: 'rita', assignee: 'hanna', status: 'closed', created: '2026-10-01 09:00', firstResponse: '2026-10-01 09:10', firstResponseSeconds: 600, firstResponseDue: '2026-10-01 13:00', resolved: '2026-10-02 09:00', resolutionSeconds: 32400, resolutionDue: '2026-10-02 09:00', closed: '2026-10-03 09:00' },
   { number: 10, department: 'it', requester: 'pavel', status: 'new', created: '2026-12-02 09:00', firstResponseDue: '2026-12-02 13:00', resolutionDue: '2026-12-03 09:00' },
   { number: 11, department: 'hr', category: 'vacation', requester: 'rita', assignee: 'hanna', status: 'resolved', created: '2026-11-20 13:00', firstResponse: '2026-11-20 13:15', firstResponseSeconds: 900, firstResponseDue: '2026-11-20 17:00', resolved: '2026-11-23 10:00', resolutionSeconds: 21600, resolutionDue: '2026-11-23 13:00', reopenCount: 1, rating: { score: 3, at: '2026-11-23 12:00' }, tags: ['leave', 'urgent-ish'] },
@@ -100,7 +102,7 @@ function ticketOf(spec: Spec, people: DatasetPeople): Omit<Ticket, '_id'> {
       resolutionDue: at(spec.resolutionDue),
       firstResponseBreached: spec.firstResponseBreached ?? false,
       resolutionBreached: spec.resolutionBreached ?? false,
-      pausedAt: null,
+      pausedAt: at(spec.paused),
       pausedBusinessSeconds: 0,
       pausedWallSeconds: 0,
       firstResponseRemindedAt: null,

@@ -187,16 +187,34 @@ describe('telegram: /report', { timeout: 120_000 }, () => {
     await h.api.waitFor(() => h.api.message(chatId, progress.message_id)?.deleted, 5000, 'the progress message removed');
   });
 
-  it("gives a coordinator only their department's tickets, in their group too", async () => {
+  it("gives a coordinator only their department's tickets; asked in a group, in their private chat", async () => {
     const group = h.groups.it;
-    const mark = h.api.lastMessageId(group.id);
-    h.api.sendText(h.people.kira.user, group, '/report month');
-    const { message, bytes } = await documentIn(group.id, mark);
+    const kira = h.people.kira.user;
+    const mark = h.api.lastMessageId(kira.id);
+    const asked = h.api.sendText(kira, group, '/report month');
+    const { message, bytes } = await documentIn(kira.id, mark);
+    const told = await h.api.waitForBotMessage(group.id, 'so I am building it in our private chat', { after: asked.message_id });
+    expect(told.reply_to_message_id).toBe(asked.message_id);
+    expect(h.api.botMessages(group.id).some((m) => m.message_id > asked.message_id && m.document)).toBe(false);
     expect(message.caption).toContain('by Department: 6 tickets.');
     const workbook = await workbookOf(bytes);
     expect(workbook.getWorksheet('Summary')!.getCell('A3').value).toBe('Departments: IT support');
     expect(metric(workbook, 'Created')).toBe(6);
     expect(departmentsListed(workbook)).toEqual(Array(6).fill('IT support'));
+  });
+
+  it('asks someone the bot cannot write to privately to open a chat first', async () => {
+    const group = h.groups.it;
+    const kira = h.people.kira.user;
+    h.api.blockBot(kira);
+    try {
+      const asked = h.api.sendText(kira, group, '/report week');
+      const told = await h.api.waitForBotMessage(group.id, 'I cannot write to you yet: open a chat with @helpdesk_test_bot', { after: asked.message_id });
+      expect(told.reply_to_message_id).toBe(asked.message_id);
+      expect(h.api.botMessages(group.id).some((m) => m.message_id > asked.message_id && m.document)).toBe(false);
+    } finally {
+      h.api.unblockBot(kira);
+    }
   });
 
   it('refuses agents and requesters politely, before any menu', async () => {
@@ -241,17 +259,27 @@ describe('telegram: /report', { timeout: 120_000 }, () => {
     });
     const groupings = ((step.reply_markup?.inline_keyboard ?? []) as { text: string }[][]).flat().map((button) => button.text);
     expect(groupings).toEqual(['Department', 'Agent', 'Category', 'Company', 'Unit', 'Requester']);
+    // The fake edits its messages in place: keep the grouping step as a client showed it.
+    const stepAsShown = structuredClone(step);
 
     // The period step's button is no longer on the message: pressing it again does nothing.
     expect(await h.api.pressData(max.user, step, periodData)).toEqual({ text: 'This menu was already used. Send /report again.', show_alert: true });
 
-    const mark = h.api.lastMessageId(group.id);
+    const mark = h.api.lastMessageId(max.user.id);
+    const groupMark = h.api.lastMessageId(group.id);
     await h.api.pressButton(max.user, step, 'Agent');
-    const { message, bytes } = await documentIn(group.id, mark);
+    const { message, bytes } = await documentIn(max.user.id, mark);
     expect(h.api.message(group.id, menu.message_id)!.text).toBe('Report: This month, by Agent.');
     expect(h.api.message(group.id, menu.message_id)!.reply_markup).toBeUndefined();
-    expect(message.reply_to_message_id).toBe(menu.message_id);
+    const told = await h.api.waitForBotMessage(group.id, 'so I am building it in our private chat', { after: groupMark });
+    expect(told.reply_to_message_id).toBe(menu.message_id);
     expect(message.document).toMatchObject({ file_name: expect.stringMatching(/-by-agent\.xlsx$/) });
+    // A second tap that Telegram delivers with the menu as it was, buttons and all, builds nothing more.
+    const agentData = (stepAsShown.reply_markup!.inline_keyboard as { text: string; callback_data: string }[][]).flat().find((button) => button.text === 'Agent')!.callback_data;
+    const documents = h.api.calls('sendDocument').length;
+    expect(await h.api.pressAsShown(max.user, stepAsShown, agentData)).toEqual({ text: 'This menu was already used. Send /report again.', show_alert: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.api.calls('sendDocument').length).toBe(documents);
     const workbook = await workbookOf(bytes);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toContain('By agent');
     expect(metric(workbook, 'Created')).toBe(10);
@@ -308,6 +336,14 @@ describe('telegram: /stats', { timeout: 120_000 }, () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/created 10, resolved 2/);
     expect(lines[1]).toMatch(/^SLA met:/);
+  });
+
+  it("answers a coordinator in their group, with their department's figures", async () => {
+    const group = h.groups.it;
+    const asked = h.api.sendText(h.people.kira.user, group, '/stats month');
+    const photo = await h.api.waitFor(() => h.api.botMessages(group.id).find((m) => m.message_id > asked.message_id && m.photo), 30_000, 'a photo in the group');
+    expect(photo.reply_to_message_id).toBe(asked.message_id);
+    expect(photo.caption!.split('\n')[0]).toMatch(/created 6,/);
   });
 });
 
@@ -404,7 +440,7 @@ describe('telegram: files for a person (ChatChannel.sendDirectFile)', { timeout:
     const { max } = h.people;
     const channel = h.telegram.channel;
     const mark = h.api.lastMessageId(max.user.id);
-    await channel.sendDirectFile!(String(max.user.id), { fileName: 'weekly.xlsx', contentType: XLSX, content: Buffer.from('weekly bytes'), caption: 'Weekly report' });
+    await channel.sendDirectFile!(String(max.user.id), { fileName: 'weekly.xlsx', contentType: XLSX, content: Buffer.from('weekly bytes'), size: 12, caption: 'Weekly report', locale: 'en' });
     const sent = h.api.botMessages(max.user.id).filter((m) => m.message_id > mark);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ caption: 'Weekly report', document: { file_name: 'weekly.xlsx' } });
@@ -413,15 +449,27 @@ describe('telegram: files for a person (ChatChannel.sendDirectFile)', { timeout:
     const directory = await mkdtemp(join(tmpdir(), 'tg-direct-file-'));
     const path = join(directory, 'on-disk.xlsx');
     await writeFile(path, 'from disk');
-    await channel.sendDirectFile!(String(max.user.id), { fileName: 'monthly.xlsx', contentType: XLSX, content: { path }, caption: 'Monthly report' });
+    await channel.sendDirectFile!(String(max.user.id), { fileName: 'monthly.xlsx', contentType: XLSX, content: { path }, size: 9, caption: 'Monthly report', locale: 'en' });
     const last = h.api.botMessages(max.user.id).at(-1)!;
     expect(last).toMatchObject({ caption: 'Monthly report', document: { file_name: 'monthly.xlsx' } });
     expect(h.api.fileData(String(last.document!.file_id))!.toString()).toBe('from disk');
   });
 
+  it('replaces a file over the upload limit with a note on where to get it', async () => {
+    const { max } = h.people;
+    const mark = h.api.lastMessageId(max.user.id);
+    const documents = h.api.calls('sendDocument').length;
+    await h.telegram.channel.sendDirectFile!(String(max.user.id), { fileName: 'year.xlsx', contentType: XLSX, content: Buffer.from('x'), size: 60 * 1024 * 1024, caption: 'Yearly report', locale: 'en' });
+    const sent = h.api.botMessages(max.user.id).filter((m) => m.message_id > mark);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain('The report is too large to send through Telegram');
+    expect(sent[0]!.text).toContain('GET /api/v1/reports/tickets.xlsx');
+    expect(h.api.calls('sendDocument').length).toBe(documents);
+  });
+
   it('fails for good when the person blocked the bot, and retryably when Telegram is down', async () => {
     const channel = h.telegram.channel;
-    const file = { fileName: 'weekly.xlsx', contentType: XLSX, content: Buffer.from('x'), caption: 'Weekly report' };
+    const file = { fileName: 'weekly.xlsx', contentType: XLSX, content: Buffer.from('x'), size: 1, caption: 'Weekly report', locale: 'en' };
     const stranger = h.api.createUser();
     h.api.blockBot(stranger);
     const blocked = await channel.sendDirectFile!(String(stranger.id), file).catch((error: unknown) => error);

@@ -12,42 +12,50 @@ import { onButton } from '../runtime/buttons.js';
 import { userMessage } from '../runtime/error-boundary.js';
 import { isGroup, replyParameters, requireActor } from '../runtime/guards.js';
 import { describeError } from '../runtime/redact.js';
+import { isForbidden } from '../runtime/telegram-errors.js';
 import type { BotServices } from '../services.js';
 import { ALERT_LIMIT, truncate } from '../ui/html.js';
 import { groupingKeyboard, menuChoice, periodKeyboard, periodLabel, reportAction } from '../ui/report-menu.js';
-import { deliverReport, TELEGRAM_UPLOAD_LIMIT } from './reports/deliver-report.js';
+import { TELEGRAM_UPLOAD_LIMIT } from '../ui/report-too-large.js';
+import { deliverReport } from './reports/deliver-report.js';
 import type { ReportBuilds } from './reports/report-builds.js';
 
 export interface ReportsFeatureOptions {
   clock: Clock;
   builds: ReportBuilds;
-  /** Least time between two edits of a progress message in a private chat (default 1.5 s). */
+  /** Least time between two edits of a progress message (default 1.5 s). */
   progressEveryMs?: number;
-  /** The same in a group (default 6 s). */
-  groupProgressEveryMs?: number;
   /** Largest workbook sent as a document (default: Telegram's 50 MB). */
   uploadLimitBytes?: number;
 }
 
 const PROGRESS_EVERY_MS = 1500;
-/** A group gets 20 messages a minute, edits included, shared with its ticket cards: progress takes half at most. */
-const GROUP_PROGRESS_EVERY_MS = 6000;
+/** Menus remembered as used (a press read before its menu lost the buttons still shows them). */
+const USED_MENUS_KEPT = 500;
+
+/** Quoting the message that asked, when there is one. */
+function quoteOf(messageId: number | undefined) {
+  return messageId ? { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } } : {};
+}
 
 /**
  * `/report [period] [grouping]` (an Excel workbook) and `/stats [period]` (a chart with three
  * lines) for managers and coordinators, in private chats and groups. `/report` alone asks
- * for the period, then the grouping, with buttons only its asker may press. Who may see
- * which departments is the report service's rule; a refusal goes to the error boundary.
+ * for the period, then the grouping, with buttons only its asker may press. The workbook
+ * lists people and their tickets, so asked for in a group it goes to the asker's private
+ * chat; the chart and its figures answer where they were asked. Who may see which
+ * departments is the report service's rule; a refusal goes to the error boundary.
  */
 export function reportsFeature(services: BotServices, options: ReportsFeatureOptions): Composer<BotContext> {
   const { codec, logger, redact } = services;
   const reports = createReportService({ models: services.models, i18n: services.i18n, clock: options.clock, timezone: services.org.timezone });
-  const deliveryIn = (ctx: BotContext) => ({
+  const delivery = {
     api: services.api,
     optional: services.optional,
-    progressEveryMs: isGroup(ctx) ? (options.groupProgressEveryMs ?? GROUP_PROGRESS_EVERY_MS) : (options.progressEveryMs ?? PROGRESS_EVERY_MS),
+    progressEveryMs: options.progressEveryMs ?? PROGRESS_EVERY_MS,
     uploadLimitBytes: options.uploadLimitBytes ?? TELEGRAM_UPLOAD_LIMIT,
-  });
+  };
+  const usedMenus = new Set<string>();
   const composer = new Composer<BotContext>();
 
   /** Who may ask at all: the refusal comes before any menu or form is shown. */
@@ -70,18 +78,29 @@ export function reportsFeature(services: BotServices, options: ReportsFeatureOpt
   /** The sender's translation as a plain function, for what runs or renders away from the context. */
   const translate = (ctx: BotContext) => (key: string, params?: Record<string, string | number>) => ctx.t(key, params);
 
-  /** Starts the build in the background, unless this person already waits for one. */
+  /**
+   * Starts the build in the background, unless this person already waits for one. Asked in
+   * a group, it goes to the asker's private chat and the group is told so; a person who
+   * never opened a chat with the bot is asked to, as Telegram lets no bot write first.
+   */
   async function startReport(ctx: BotContext, actor: Actor, period: ReportPeriod, grouping: Grouping, replyTo: number | undefined): Promise<void> {
-    const chatId = ctx.chat!.id;
+    const askedIn = ctx.chat!.id;
+    const privately = isGroup(ctx);
+    const t = translate(ctx);
+    const inGroup = async (text: string): Promise<void> => {
+      await services.optional('answering about a report in the group', ctx.api.sendMessage(askedIn, text, quoteOf(replyTo)));
+    };
     const started = options.builds.start(String(actor.id), () =>
-      deliverReport(deliveryIn(ctx), {
-        chatId,
-        ...(replyTo ? { replyTo } : {}),
-        t: translate(ctx),
+      deliverReport(delivery, {
+        chatId: privately ? ctx.from!.id : askedIn,
+        ...(replyTo && !privately ? { replyTo } : {}),
+        ...(privately ? { onStarted: () => inGroup(t('tg.report.sent_privately')) } : {}),
+        t,
         build: (onProgress) => reports.workbook(actor, { period, grouping, locale: ctx.locale, onProgress }),
         explain: (error) => explain(ctx, error),
-      }).catch((error: unknown) => {
-        logger.warn({ chat: chatId, err: describeError(error, redact) }, 'telegram report could not be delivered');
+      }).catch(async (error: unknown) => {
+        if (privately && isForbidden(error)) return inGroup(t('tg.report.open_private', { bot: ctx.me.username }));
+        logger.warn({ chat: askedIn, err: describeError(error, redact) }, 'telegram report could not be delivered');
       }),
     );
     if (!started) await ctx.reply(ctx.t('tg.report.busy'), replyParameters(ctx));
@@ -102,10 +121,20 @@ export function reportsFeature(services: BotServices, options: ReportsFeatureOpt
       await mistake(ctx, parsed.key, parsed.params, 'stats');
       return;
     }
-    const stats = await reports.stats(actor, parsed.period, ctx.locale);
-    const name = `stats-${stats.period.firstDay}-${stats.period.lastDay}.png`;
-    // Plain text, no parse mode: the lines carry names and figures, never markup.
-    await ctx.replyWithPhoto(new InputFile(stats.png, name), { caption: stats.text, ...replyParameters(ctx) });
+    const chatId = ctx.chat.id;
+    const quote = replyParameters(ctx);
+    // A year's chart reads a year of tickets: like a report, it must not hold up the chat's other updates.
+    const started = options.builds.start(String(actor.id), async () => {
+      try {
+        const stats = await reports.stats(actor, parsed.period, ctx.locale);
+        const name = `stats-${stats.period.firstDay}-${stats.period.lastDay}.png`;
+        // Plain text, no parse mode: the lines carry dates and figures, never markup.
+        await ctx.api.sendPhoto(chatId, new InputFile(stats.png, name), { caption: stats.text, ...quote });
+      } catch (error) {
+        await services.optional('telling why the stats failed', ctx.api.sendMessage(chatId, explain(ctx, error), quote));
+      }
+    });
+    if (!started) await ctx.reply(ctx.t('tg.report.busy'), quote);
   });
 
   /**
@@ -142,6 +171,14 @@ export function reportsFeature(services: BotServices, options: ReportsFeatureOpt
     if (!press.grouping) throw new InvalidButtonError(ctx.callbackQuery?.data ?? '');
     const parsed = reports.parseReport(`${press.period} ${press.grouping}`);
     if (parsed.kind !== 'report') throw new InvalidButtonError(ctx.callbackQuery?.data ?? '');
+    // A second press read before the first took the buttons away still finds them on its copy.
+    const menu = `${ctx.chat!.id}:${press.messageId}`;
+    if (usedMenus.has(menu)) {
+      await ctx.answerCallbackQuery({ text: truncate(ctx.t('tg.report.menu_used'), ALERT_LIMIT), show_alert: true });
+      return;
+    }
+    usedMenus.add(menu);
+    if (usedMenus.size > USED_MENUS_KEPT) usedMenus.delete(usedMenus.values().next().value!);
     await ctx.answerCallbackQuery();
     // The menu becomes the record of the choice, without buttons: it cannot be pressed twice.
     const t = translate(ctx);

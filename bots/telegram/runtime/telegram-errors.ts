@@ -16,6 +16,11 @@ export function isMessageGone(error: unknown): boolean {
   );
 }
 
+/** Telegram refused to write to the chat: a user who blocked the bot or never started a chat with it. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 403;
+}
+
 /** The new id of a group that became a supergroup, from a failed call. */
 export function migratedTo(error: unknown): string | null {
   if (!(error instanceof GrammyError)) return null;

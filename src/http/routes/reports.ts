@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HelpdeskError } from '../../errors.js';
+import { reportDepartments } from '../../reports/report-access.js';
 import { XLSX_TYPE } from '../../reports/report-service.js';
 import { actorOf } from '../auth.js';
 import { contentDisposition } from '../content-disposition.js';
@@ -18,6 +20,10 @@ const errors = {
   403: { ...refused, description: 'REPORTS_FORBIDDEN: reports are for coordinators, managers and admins' },
   500: failed,
 };
+const workbookErrors = {
+  ...errors,
+  429: { ...failed, description: 'REPORT_BUSY: a workbook of the caller is still being built; ask again when it is done' },
+};
 const access =
   'Managers and admins get every department, coordinators their own; anyone else 403 REPORTS_FORBIDDEN. ' +
   "The period is whole days in the org's time zone: `from` and `to` (both included, at most 366 days) or a named `period`; " +
@@ -27,10 +33,22 @@ const access =
 export function reportRoutes({ reports, i18n }: RouteDeps) {
   const sendError = createErrorSender(i18n);
   const tags = ['reports'];
+  // One workbook per person at a time: a long period reads the whole collection, and a
+  // script that retries on a timeout should not start a second read beside the first.
+  const building = new Set<string>();
+
+  /**
+   * Refuses who may not have reports before the query is validated (a hook, as the schema runs
+   * before the handler): they learn nothing about its form, and a 403 does not hide behind a 400.
+   */
+  const reportersOnly = async (request: FastifyRequest): Promise<void> => {
+    reportDepartments(actorOf(request));
+  };
   return async (app: FastifyInstance): Promise<void> => {
     app.get<{ Querystring: ReportQuery }>(
       '/reports/tickets.xlsx',
       {
+        preValidation: reportersOnly,
         schema: {
           tags,
           summary: 'Download the tickets report (Excel)',
@@ -38,7 +56,7 @@ export function reportRoutes({ reports, i18n }: RouteDeps) {
             `${access}\n\nSheets: Summary, By <grouping>, Load (tickets per weekday and hour), Chart (created vs resolved per day), Tickets (one row each). ` +
             'Sent as an attachment with an ASCII `filename` and the real name in `filename*`.',
           querystring: reportQuerySchema,
-          response: { 200: { description: 'The workbook', content: { [XLSX_TYPE]: { schema: binary } } }, ...errors },
+          response: { 200: { description: 'The workbook', content: { [XLSX_TYPE]: { schema: binary } } }, ...workbookErrors },
         },
       },
       async (request, reply) => {
@@ -46,14 +64,30 @@ export function reportRoutes({ reports, i18n }: RouteDeps) {
         const locale = requestLocale(request, i18n);
         const query = readReportQuery(request.query, reports, i18n.translate, locale);
         if (!query.ok) return sendError(request, reply, 400, 'VALIDATION_FAILED', {}, query.fields);
-        const file = await reports.workbook(actor, { period: query.period, grouping: query.grouping, locale });
-        return sendReportFile(reply, file);
+        const person = String(actor.id);
+        if (building.has(person)) throw new HelpdeskError('REPORT_BUSY', 'a report of this person is being built');
+        // A client that gives up (a proxy's timeout) ends the build: the cursor is closed and the file dropped.
+        const gone = new AbortController();
+        reply.raw.once('close', () => gone.abort());
+        building.add(person);
+        try {
+          const file = await reports.workbook(actor, { period: query.period, grouping: query.grouping, locale, signal: gone.signal });
+          return await sendReportFile(reply, file);
+        } catch (error) {
+          if (!gone.signal.aborted) throw error;
+          request.log.info({ period: query.period.name }, 'report abandoned: the client went away while it was built');
+          // Nobody is left to read it; 499 (client closed request) is what the access log shows.
+          return reply.code(499).send();
+        } finally {
+          building.delete(person);
+        }
       },
     );
 
     app.get<{ Querystring: ReportQuery }>(
       '/reports/stats.png',
       {
+        preValidation: reportersOnly,
         schema: {
           tags,
           summary: 'The stats chart (PNG)',
@@ -79,6 +113,7 @@ export function reportRoutes({ reports, i18n }: RouteDeps) {
     app.get<{ Querystring: ReportQuery }>(
       '/reports/stats',
       {
+        preValidation: reportersOnly,
         schema: {
           tags,
           summary: 'The figures of a period (JSON)',

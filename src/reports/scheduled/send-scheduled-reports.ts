@@ -47,6 +47,17 @@ export interface ScheduledReportsSummary {
 const STARTS_SCOPE = 'scheduled-report-starts';
 /** Records of what went out are kept this long, then forgotten (longer than any period). */
 const RECORDS_KEPT_MS = 180 * 24 * 3600_000;
+/** Workbooks that failed to build, so a failure that stays (a full disk) is not retried every pass. */
+const BUILD_FAILURES_SCOPE = 'scheduled-report-build-failures';
+/** The wait after a failed build: doubled after each further failure, up to the longest. */
+const BUILD_RETRY_FIRST_MS = 10 * 60_000;
+const BUILD_RETRY_LONGEST_MS = 6 * 3600_000;
+
+interface BuildFailure {
+  attempts: number;
+  nextTryAt: Date;
+  lastError: string;
+}
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -85,6 +96,7 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
   const reports = createReportService({ models, i18n, clock, timezone: deps.timezone });
   const claims = createReportClaims(models);
   const starts = kvScope<{ since: Date }>(models, STARTS_SCOPE);
+  const buildFailures = kvScope<BuildFailure>(models, BUILD_FAILURES_SCOPE);
 
   /**
    * The sending due at `now`, if it was planned after the setting came into use: a new
@@ -124,7 +136,7 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
         const channel = channels.get(target.platform);
         if (!channel?.sendDirectFile) throw new ChannelError(`${target.platform} cannot send files`, { retryable: true });
         const caption = t('reports_schedule.chat.caption', { lead: t(`reports_schedule.lead.${sending.every}`), caption: file.caption });
-        await channel.sendDirectFile(target.userId, { fileName: file.fileName, contentType: file.contentType, content: { path: file.path }, caption });
+        await channel.sendDirectFile(target.userId, { fileName: file.fileName, contentType: file.contentType, content: { path: file.path }, size: file.size, caption, locale: recipient.locale });
       }
     } catch (error) {
       const permanent = error instanceof ChannelError && !error.retryable;
@@ -143,14 +155,24 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
   /** Builds one workbook for people who see the same, sends it to each, then removes it. */
   async function sendBuild(build: Owed[], sending: Sending, summary: ScheduledReportsSummary): Promise<void> {
     const { recipient } = build[0]!;
+    const owedSends = build.reduce((count, owed) => count + owed.targets.length, 0);
+    const failureKey = `${sending.key}:${recipient.buildKey}`;
+    const failedBefore = await buildFailures.get(failureKey);
+    if (failedBefore && new Date(failedBefore.nextTryAt) > clock()) {
+      summary.failed += owedSends;
+      return;
+    }
     // Several people share the workbook: its heading names the mailing rather than one of them.
     const actor = { ...recipient.actor, name: i18n.translate(recipient.locale, `reports_schedule.requested_by.${sending.every}`) };
     let file: ReportFile;
     try {
       file = await reports.workbook(actor, { period: sending.period, grouping: sending.grouping, locale: recipient.locale });
     } catch (error) {
-      summary.failed += build.reduce((count, owed) => count + owed.targets.length, 0);
-      logger.error({ err: error, report: sending.key, build: recipient.buildKey }, 'scheduled report could not be built: the next run tries again');
+      summary.failed += owedSends;
+      const attempts = (failedBefore?.attempts ?? 0) + 1;
+      const waitMs = Math.min(BUILD_RETRY_FIRST_MS * 2 ** (attempts - 1), BUILD_RETRY_LONGEST_MS);
+      await buildFailures.set(failureKey, { attempts, nextTryAt: new Date(clock().getTime() + waitMs), lastError: errorText(error) });
+      logger.error({ err: error, report: sending.key, build: recipient.buildKey, attempts, retryInMinutes: waitMs / 60_000 }, 'scheduled report could not be built: tried again later');
       return;
     }
     try {
@@ -175,8 +197,11 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
   }
 
   return {
-    /** Sends what is owed now; returns what happened, for the log. */
-    async run(): Promise<ScheduledReportsSummary> {
+    /**
+     * Sends what is owed now; returns what happened, for the log. `stillRunning` is called after
+     * each workbook, so a runner that lives keeps its job's lock.
+     */
+    async run(stillRunning: () => Promise<void> = async () => undefined): Promise<ScheduledReportsSummary> {
       const now = clock();
       const summary: ScheduledReportsSummary = { report: 'off', sent: 0, failed: 0, abandoned: 0, skipped: 0 };
       if (!settings) return summary;
@@ -184,6 +209,7 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
       if (!sending) return { ...summary, report: 'before-start' };
       summary.report = sending.key;
       await claims.pruneBefore(new Date(now.getTime() - RECORDS_KEPT_MS));
+      await buildFailures.pruneBefore(new Date(now.getTime() - RECORDS_KEPT_MS));
 
       const { recipients, skipped } = await scheduledReportRecipients({
         models,
@@ -196,7 +222,10 @@ export function createScheduledReports(deps: ScheduledReportsDeps) {
       // Told once per pass that sends something, not every ten minutes.
       summary.skipped = skipped.length;
       for (const person of skipped) logger.info({ report: sending.key, ...person }, 'scheduled report skipped');
-      for (const build of builds) await sendBuild(build, sending, summary);
+      for (const build of builds) {
+        await sendBuild(build, sending, summary);
+        await stillRunning();
+      }
       return summary;
     },
   };

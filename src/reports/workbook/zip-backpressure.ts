@@ -2,7 +2,7 @@ import type ExcelJS from 'exceljs';
 
 /** How much of a sheet's XML may wait for the zip before the writer waits too. */
 const BACKLOG_LIMIT_BYTES = 4 * 1024 * 1024;
-/** A zip that takes nothing for this long has failed (its error surfaces at commit). */
+/** A zip that takes nothing for this long, without an error, has stalled. */
 const STALL_LIMIT_MS = 120_000;
 const POLL_MS = 5;
 
@@ -25,11 +25,13 @@ function backlogOf(worksheet: ExcelJS.Worksheet): number {
  * than archiver deflates them and the sheet's XML piles up in memory (670 MB for 500,000
  * rows); waiting here keeps at most a few megabytes queued.
  */
-export async function waitForZip(worksheet: ExcelJS.Worksheet): Promise<void> {
+export async function waitForZip(worksheet: ExcelJS.Worksheet, throwIfFailed: () => void): Promise<void> {
   let backlog = backlogOf(worksheet);
   let lastProgress = Date.now();
   while (backlog > BACKLOG_LIMIT_BYTES) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    // A zip whose file failed takes nothing more: fail now, not after the stall limit.
+    throwIfFailed();
     const now = backlogOf(worksheet);
     if (now < backlog) lastProgress = Date.now();
     else if (Date.now() - lastProgress > STALL_LIMIT_MS) throw new Error('the workbook zip stopped taking data');

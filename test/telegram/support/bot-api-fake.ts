@@ -289,9 +289,16 @@ export class BotApiFake {
 
   /** Sends a callback query with any data, as a modified client could. */
   pressData(user: FakeUser, message: ChatMessage, data: string): Promise<CallbackAnswer> {
+    return this.pressAsShown(user, this.message(message.chat.id, message.message_id) ?? message, data);
+  }
+
+  /**
+   * A press carrying the message as it was when pressed (`shown`), not as it is now: Telegram
+   * sends the copy a client had, so a quick second tap can still show buttons already edited away.
+   */
+  pressAsShown(user: FakeUser, shown: ChatMessage, data: string): Promise<CallbackAnswer> {
     const id = String(this.nextCallbackId++);
-    const current = this.message(message.chat.id, message.message_id) ?? message;
-    this.push({ callback_query: { id, from: user, chat_instance: String(message.chat.id), data, message: this.asMessage(current) } });
+    this.push({ callback_query: { id, from: user, chat_instance: String(shown.chat.id), data, message: this.asMessage(shown) } });
     return this.waitFor(() => this.answers.get(id), 10_000, `answer to callback ${data}`);
   }
 
@@ -365,6 +372,10 @@ export class BotApiFake {
 
   blockBot(user: FakeUser): void {
     this.blocked.add(user.id);
+  }
+
+  unblockBot(user: FakeUser): void {
+    this.blocked.delete(user.id);
   }
 
   /** The group becomes a supergroup with a new id; its history moves along. */

@@ -1,16 +1,12 @@
 import { InputFile, type Api } from 'grammy';
 import type { ReportFile } from '../../../../src/reports/report-service.js';
 import type { Optional } from '../../runtime/non-essential.js';
-import { formatBytes } from '../../ui/format.js';
 import { truncate } from '../../ui/html.js';
+import { reportTooLargeText } from '../../ui/report-too-large.js';
 import { progressMessage } from './progress-message.js';
 
-/** Telegram's limit for files a bot uploads (the standard Bot API server). */
-export const TELEGRAM_UPLOAD_LIMIT = 50 * 1024 * 1024;
 /** Telegram's limit for a caption. */
 const CAPTION_LIMIT = 1024;
-/** Where a report too large for Telegram can still be had. */
-const REST_REPORT = 'GET /api/v1/reports/tickets.xlsx';
 
 export interface ReportDeliveryDeps {
   api: Api;
@@ -25,6 +21,8 @@ export interface ReportDelivery {
   /** The message that asked (the command, or the menu): the answers quote it. */
   replyTo?: number;
   t: (key: string, params?: Record<string, string | number>) => string;
+  /** Called once the progress message is out: the person can be reached there. */
+  onStarted?: () => Promise<void>;
   /** Builds the workbook, telling progress in percent. */
   build: (onProgress: (percent: number) => void) => Promise<ReportFile>;
   /** What to tell the person about a failure (and logs it when it is worth a line). */
@@ -32,7 +30,7 @@ export interface ReportDelivery {
 }
 
 /**
- * Builds a report and sends it into the chat: a progress message that follows the build,
+ * Builds a report and sends it into a chat: a progress message that follows the build,
  * then the workbook as a document quoting the request, then the progress message goes. A
  * failure or a file over Telegram's upload limit becomes the progress message's last text.
  * The temporary file is removed whatever happens.
@@ -43,6 +41,7 @@ export async function deliverReport(deps: ReportDeliveryDeps, delivery: ReportDe
   const quote = delivery.replyTo ? { reply_parameters: { message_id: delivery.replyTo, allow_sending_without_reply: true } } : {};
   const shown = t('report.progress', { percent: 0 });
   const sent = await api.sendMessage(chatId, shown, quote);
+  await delivery.onStarted?.();
   const progress = progressMessage({
     api,
     chatId,
@@ -73,7 +72,7 @@ export async function deliverReport(deps: ReportDeliveryDeps, delivery: ReportDe
   await progress.finish();
   try {
     if (file.size > deps.uploadLimitBytes) {
-      await finalLine(t('tg.report.too_large', { size: formatBytes(file.size), limit: formatBytes(deps.uploadLimitBytes), api: REST_REPORT }));
+      await finalLine(reportTooLargeText(t, file.size, deps.uploadLimitBytes));
       return;
     }
     await api.sendDocument(chatId, new InputFile(file.path, file.fileName), { caption: truncate(file.caption, CAPTION_LIMIT), ...quote });
