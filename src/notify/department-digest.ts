@@ -6,6 +6,7 @@ import { pickLocalized } from '../db/models/localized.js';
 import type { Ticket, TicketStatus } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
 import { startOfNextLocalDay } from '../sla/business-calendar.js';
+import { isOverdue, type OverdueInput } from '../sla/overdue.js';
 import { boundChats } from './bound-chats.js';
 import { ChannelError, type ChannelRegistry, type DigestCounts } from './channel.js';
 import { createDeliveryClaims } from './delivery-claims.js';
@@ -13,13 +14,23 @@ import { createDeliveryClaims } from './delivery-claims.js';
 const OPEN: TicketStatus[] = ['new', 'in_progress', 'waiting'];
 const OVERDUE_LISTED = 10;
 
-/** Open tickets past a due date: first response not given in time, or resolution late. */
-function overdueFilter(department: string, now: Date) {
-  return {
+type OverdueTicket = Pick<Ticket, 'number' | 'title' | 'priority' | 'assigneeName'> & OverdueInput;
+
+/**
+ * Open tickets past a due date (first response not given in time, or resolution late), most
+ * overdue first. The query finds every candidate; whether a waiting ticket's clock stopped
+ * before its due date compares two fields, so that is decided here (isOverdue, as the reports do).
+ */
+async function overdueTickets(models: Models, department: string, now: Date): Promise<OverdueTicket[]> {
+  const candidates = await models.Ticket.find({
     department,
     status: trusted({ $in: OPEN }),
     $or: [{ 'sla.resolutionDue': trusted({ $lt: now }) }, { 'sla.firstResponseDue': trusted({ $lt: now }), 'metrics.firstResponseAt': null }],
-  };
+  })
+    .sort({ 'sla.resolutionDue': 1 })
+    .select({ number: 1, title: 1, priority: 1, assigneeName: 1, 'sla.firstResponseDue': 1, 'sla.resolutionDue': 1, 'sla.pausedAt': 1, 'metrics.firstResponseAt': 1 })
+    .lean<OverdueTicket[]>();
+  return candidates.filter((ticket) => isOverdue(ticket, now));
 }
 
 /** The digest's counts of one department's queue at `now`; "due today" ends at local midnight. */
@@ -28,7 +39,7 @@ export async function digestCounts(models: Models, department: string, now: Date
   const [open, unassigned, overdue, dueToday] = await Promise.all([
     models.Ticket.countDocuments({ department, status: trusted({ $in: OPEN }) }),
     models.Ticket.countDocuments({ department, status: 'new', assigneeId: null }),
-    models.Ticket.countDocuments(overdueFilter(department, now)),
+    overdueTickets(models, department, now).then((tickets) => tickets.length),
     models.Ticket.countDocuments({ department, status: trusted({ $in: OPEN }), 'sla.resolutionDue': trusted({ $gte: now, $lt: endOfDay }) }),
   ]);
   return { open, unassigned, overdue, dueToday };
@@ -48,11 +59,9 @@ export async function postDepartmentDigest(
   const claims = createDeliveryClaims(models, deps.clock);
   const now = deps.clock();
   const counts = await digestCounts(models, department.key, now, localDate, timeZone);
-  const overdue = await models.Ticket.find(overdueFilter(department.key, now))
-    .sort({ 'sla.resolutionDue': 1 })
-    .limit(OVERDUE_LISTED)
-    .select({ number: 1, title: 1, priority: 1, assigneeName: 1 })
-    .lean<Pick<Ticket, 'number' | 'title' | 'priority' | 'assigneeName'>[]>();
+  const overdue = (await overdueTickets(models, department.key, now))
+    .slice(0, OVERDUE_LISTED)
+    .map(({ number, title, priority, assigneeName }) => ({ number, title, priority, assigneeName }));
   let posted = 0;
   for (const chat of await boundChats(models, department.key, department)) {
     const channel = channels.get(chat.platform);

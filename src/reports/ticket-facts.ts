@@ -1,3 +1,4 @@
+import { isOverdue } from '../sla/overdue.js';
 import type { ReportPeriod } from './report-period.js';
 import type { ReportTicket } from './report-tickets.js';
 
@@ -38,13 +39,7 @@ export function ticketFacts(ticket: ReportTicket, period: Pick<ReportPeriod, 'fr
   const { sla, metrics } = ticket;
   const { asOf } = period;
   const openAtEnd = ticket.createdAt < asOf && !before(ticket.closedAt, asOf) && !before(metrics.resolvedAt, asOf);
-  const unansweredThen = !before(metrics.firstResponseAt, asOf);
-  // Waiting for the requester stops the SLA clock (its due dates move on when it goes on):
-  // a ticket is overdue only for a due date that had passed when the clock stopped.
-  const clockStopped = sla.pausedAt != null && sla.pausedAt < asOf ? sla.pausedAt : asOf;
-  const overdue =
-    openAtEnd &&
-    ((sla.resolutionDue != null && sla.resolutionDue < clockStopped) || (unansweredThen && sla.firstResponseDue != null && sla.firstResponseDue < clockStopped));
+  const overdue = openAtEnd && isOverdue(ticket, asOf);
   const firstResponse: TargetOutcome = sla.firstResponseBreached ? 'breached' : sla.firstResponseDue && metrics.firstResponseAt ? 'met' : null;
   const resolution: TargetOutcome = sla.resolutionBreached ? 'breached' : sla.resolutionDue && metrics.resolvedAt ? 'met' : null;
   const slaMet = firstResponse === 'breached' || resolution === 'breached' ? false : resolution === 'met' ? true : null;
