@@ -20,7 +20,7 @@ import { newTicketInput } from './features/new-ticket/input.js';
 import { notifyFeature } from './features/notify.js';
 import { ratingFeature } from './features/rating.js';
 import { reportsFeature } from './features/reports.js';
-import { createReportBuilds } from './features/reports/report-builds.js';
+import { createReportBuilds } from '../../src/reports/report-builds.js';
 import { repliesFeature } from './features/replies.js';
 import { scheduleFeature } from './features/schedule.js';
 import { startFeature } from './features/start.js';

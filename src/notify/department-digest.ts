@@ -14,7 +14,8 @@ import { createDeliveryClaims } from './delivery-claims.js';
 const OPEN: TicketStatus[] = ['new', 'in_progress', 'waiting'];
 const OVERDUE_LISTED = 10;
 
-type OverdueTicket = Pick<Ticket, 'number' | 'title' | 'priority' | 'assigneeName'> & OverdueInput;
+type DigestTicket = Pick<Ticket, 'number' | 'title' | 'priority' | 'assigneeName'>;
+type OverdueTicket = DigestTicket & OverdueInput;
 
 /**
  * Open tickets past a due date (first response not given in time, or resolution late), most
@@ -33,16 +34,19 @@ async function overdueTickets(models: Models, department: string, now: Date): Pr
   return candidates.filter((ticket) => isOverdue(ticket, now));
 }
 
-/** The digest's counts of one department's queue at `now`; "due today" ends at local midnight. */
-export async function digestCounts(models: Models, department: string, now: Date, localDate: string, timeZone: string): Promise<DigestCounts> {
+/** The digest of one department's queue at `now`: its counts ("due today" ends at local midnight) and the most overdue tickets. */
+export async function departmentDigest(models: Models, department: string, now: Date, localDate: string, timeZone: string): Promise<{ counts: DigestCounts; overdue: DigestTicket[] }> {
   const endOfDay = startOfNextLocalDay(localDate, timeZone);
   const [open, unassigned, overdue, dueToday] = await Promise.all([
     models.Ticket.countDocuments({ department, status: trusted({ $in: OPEN }) }),
     models.Ticket.countDocuments({ department, status: 'new', assigneeId: null }),
-    overdueTickets(models, department, now).then((tickets) => tickets.length),
+    overdueTickets(models, department, now),
     models.Ticket.countDocuments({ department, status: trusted({ $in: OPEN }), 'sla.resolutionDue': trusted({ $gte: now, $lt: endOfDay }) }),
   ]);
-  return { open, unassigned, overdue, dueToday };
+  return {
+    counts: { open, unassigned, overdue: overdue.length, dueToday },
+    overdue: overdue.slice(0, OVERDUE_LISTED).map(({ number, title, priority, assigneeName }) => ({ number, title, priority, assigneeName })),
+  };
 }
 
 /**
@@ -58,10 +62,7 @@ export async function postDepartmentDigest(
   const { models, channels } = deps;
   const claims = createDeliveryClaims(models, deps.clock);
   const now = deps.clock();
-  const counts = await digestCounts(models, department.key, now, localDate, timeZone);
-  const overdue = (await overdueTickets(models, department.key, now))
-    .slice(0, OVERDUE_LISTED)
-    .map(({ number, title, priority, assigneeName }) => ({ number, title, priority, assigneeName }));
+  const { counts, overdue } = await departmentDigest(models, department.key, now, localDate, timeZone);
   let posted = 0;
   for (const chat of await boundChats(models, department.key, department)) {
     const channel = channels.get(chat.platform);

@@ -7,7 +7,7 @@ import { HelpdeskError, type FieldError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { hasRole } from '../people/policy.js';
 import type { SlaSettings } from '../sla/sla-due-dates.js';
-import { hourOfWeek } from './hour-of-week.js';
+import { initialMetrics } from './initial-metrics.js';
 import { claimJournalEvent, openedEvent } from './journal.js';
 import { extractKeywords } from './keywords.js';
 import { notifyListeners } from './load-ticket.js';
@@ -93,16 +93,7 @@ export async function openTicket(
     source: input.source,
     attachments,
     sla: initialSla(department.settings as SlaSettings | undefined, priority, now),
-    metrics: {
-      firstResponseAt: null,
-      firstResponseSeconds: null,
-      firstResponseBusinessSeconds: null,
-      resolvedAt: null,
-      resolutionSeconds: null,
-      resolutionBusinessSeconds: null,
-      reopenCount: 0,
-      createdHourOfWeek: hourOfWeek(now, deps.timezone),
-    },
+    metrics: initialMetrics(now, deps.timezone),
     rating: null,
     publicKeywords: keywords,
     staffKeywords: keywords,

@@ -16,10 +16,10 @@ import { contentDisposition } from '../../src/http/content-disposition.js';
 import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../src/i18n/translate.js';
 import { createReportService, XLSX_TYPE, type ReportService } from '../../src/reports/report-service.js';
-import { hourOfWeek } from '../../src/tickets/hour-of-week.js';
 import { createTicketService } from '../../src/tickets/ticket-service.js';
 import { useTestDatabase } from '../support/database.js';
 import { seedOrg, type Org } from '../support/fixtures.js';
+import { ticketDocument } from '../support/ticket-document.js';
 
 // The core makes its temporary directories under os.tmpdir(), which reads TMPDIR on each call:
 // a directory of this file's own keeps the count free of other test files running alongside.
@@ -49,56 +49,33 @@ function ticketDoc(number: number, department: string, status: TicketStatus, cre
   const createdAt = noon(created);
   const resolvedAt = resolved ? noon(resolved) : null;
   const answered = status !== 'new';
-  return {
-    _id: new Types.ObjectId(),
-    number,
-    title: `Ticket ${number} of ${department}`,
-    description: 'Something is broken',
-    requesterId: new Types.ObjectId(org.requester.id),
-    requester: { name: org.requester.name, email: org.requester.email, phone: null, company: 'Acme', unit: 'Ops' },
-    department,
-    category: null,
-    priority: 'normal',
-    status,
-    assigneeId: answered ? new Types.ObjectId(department === 'it' ? org.itAgent.id : org.hrAgent.id) : null,
-    assigneeName: answered ? (department === 'it' ? org.itAgent.name : org.hrAgent.name) : null,
-    watchers: [],
-    tags: [],
-    source: 'api',
-    attachments: [],
-    sla: {
-      firstResponseDue: new Date(createdAt.getTime() + 4 * 3600_000),
-      resolutionDue: new Date(createdAt.getTime() + 48 * 3600_000),
-      firstResponseBreached: false,
-      resolutionBreached: false,
-      pausedAt: null,
-      pausedBusinessSeconds: 0,
-      pausedWallSeconds: 0,
-      firstResponseRemindedAt: null,
-      resolutionRemindedAt: null,
-      firstResponseEscalatedAt: null,
-      resolutionEscalatedAt: null,
-      nextStepAt: null,
+  return ticketDocument(
+    {
+      number,
+      title: `Ticket ${number} of ${department}`,
+      description: 'Something is broken',
+      requesterId: new Types.ObjectId(org.requester.id),
+      requester: { name: org.requester.name, email: org.requester.email, phone: null, company: 'Acme', unit: 'Ops' },
+      department,
+      status,
+      assigneeId: answered ? new Types.ObjectId(department === 'it' ? org.itAgent.id : org.hrAgent.id) : null,
+      assigneeName: answered ? (department === 'it' ? org.itAgent.name : org.hrAgent.name) : null,
+      source: 'api',
+      sla: { firstResponseDue: new Date(createdAt.getTime() + 4 * 3600_000), resolutionDue: new Date(createdAt.getTime() + 48 * 3600_000) },
+      metrics: {
+        firstResponseAt: answered ? new Date(createdAt.getTime() + 3600_000) : null,
+        firstResponseSeconds: answered ? 3600 : null,
+        firstResponseBusinessSeconds: answered ? 3600 : null,
+        resolvedAt,
+        resolutionSeconds: resolvedAt ? (resolvedAt.getTime() - createdAt.getTime()) / 1000 : null,
+        resolutionBusinessSeconds: resolvedAt ? 9 * 3600 : null,
+      },
+      createdAt,
+      updatedAt: resolvedAt ?? createdAt,
+      closedAt: status === 'closed' && resolvedAt ? resolvedAt : null,
     },
-    metrics: {
-      firstResponseAt: answered ? new Date(createdAt.getTime() + 3600_000) : null,
-      firstResponseSeconds: answered ? 3600 : null,
-      firstResponseBusinessSeconds: answered ? 3600 : null,
-      resolvedAt,
-      resolutionSeconds: resolvedAt ? (resolvedAt.getTime() - createdAt.getTime()) / 1000 : null,
-      resolutionBusinessSeconds: resolvedAt ? 9 * 3600 : null,
-      reopenCount: 0,
-      createdHourOfWeek: hourOfWeek(createdAt, ZONE),
-    },
-    rating: null,
-    publicKeywords: [],
-    staffKeywords: [],
-    commentCount: 0,
-    version: 1,
-    createdAt,
-    updatedAt: resolvedAt ?? createdAt,
-    closedAt: status === 'closed' && resolvedAt ? resolvedAt : null,
-  };
+    ZONE,
+  );
 }
 
 beforeAll(async () => {

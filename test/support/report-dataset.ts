@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import type { Models } from '../../src/db/models/index.js';
 import type { Role } from '../../src/db/models/person.js';
 import type { Priority, Ticket, TicketStatus } from '../../src/db/models/ticket.js';
-import { hourOfWeek } from '../../src/tickets/hour-of-week.js';
+import { ticketDocument } from './ticket-document.js';
 
 /**
  * A known month of tickets for report tests: November 2026 in Europe/Berlin (UTC+1), with
@@ -79,57 +79,41 @@ export const datasetSpecs: Spec[] = [
 
 const at = (local: string | undefined) => (local ? berlin(local) : null);
 
-function ticketOf(spec: Spec, people: DatasetPeople): Omit<Ticket, '_id'> {
-  const created = berlin(spec.created);
-  return {
-    number: spec.number,
-    title: `Ticket ${spec.number}`,
-    description: '',
-    requesterId: people[spec.requester],
-    requester: { name: names[spec.requester], ...requesters[spec.requester] },
-    department: spec.department,
-    category: spec.category ?? null,
-    priority: spec.priority ?? 'normal',
-    status: spec.status,
-    assigneeId: spec.assignee ? people[spec.assignee] : null,
-    assigneeName: spec.assignee ? names[spec.assignee] : null,
-    watchers: [],
-    tags: spec.tags ?? [],
-    source: 'telegram',
-    attachments: [],
-    sla: {
-      firstResponseDue: at(spec.firstResponseDue),
-      resolutionDue: at(spec.resolutionDue),
-      firstResponseBreached: spec.firstResponseBreached ?? false,
-      resolutionBreached: spec.resolutionBreached ?? false,
-      pausedAt: at(spec.paused),
-      pausedBusinessSeconds: 0,
-      pausedWallSeconds: 0,
-      firstResponseRemindedAt: null,
-      resolutionRemindedAt: null,
-      firstResponseEscalatedAt: null,
-      resolutionEscalatedAt: null,
-      nextStepAt: null,
+function ticketOf(spec: Spec, people: DatasetPeople): Ticket {
+  return ticketDocument(
+    {
+      number: spec.number,
+      requesterId: people[spec.requester],
+      requester: { name: names[spec.requester], ...requesters[spec.requester] },
+      department: spec.department,
+      category: spec.category ?? null,
+      priority: spec.priority ?? 'normal',
+      status: spec.status,
+      assigneeId: spec.assignee ? people[spec.assignee] : null,
+      assigneeName: spec.assignee ? names[spec.assignee] : null,
+      tags: spec.tags ?? [],
+      sla: {
+        firstResponseDue: at(spec.firstResponseDue),
+        resolutionDue: at(spec.resolutionDue),
+        firstResponseBreached: spec.firstResponseBreached ?? false,
+        resolutionBreached: spec.resolutionBreached ?? false,
+        pausedAt: at(spec.paused),
+      },
+      metrics: {
+        firstResponseAt: at(spec.firstResponse),
+        firstResponseSeconds: spec.firstResponseSeconds ?? null,
+        firstResponseBusinessSeconds: spec.firstResponseSeconds ?? null,
+        resolvedAt: at(spec.resolved),
+        resolutionSeconds: spec.resolutionSeconds ?? null,
+        resolutionBusinessSeconds: spec.resolutionSeconds ?? null,
+        reopenCount: spec.reopenCount ?? 0,
+      },
+      rating: spec.rating ? { score: spec.rating.score, comment: null, at: berlin(spec.rating.at) } : null,
+      createdAt: berlin(spec.created),
+      closedAt: at(spec.closed),
     },
-    metrics: {
-      firstResponseAt: at(spec.firstResponse),
-      firstResponseSeconds: spec.firstResponseSeconds ?? null,
-      firstResponseBusinessSeconds: spec.firstResponseSeconds ?? null,
-      resolvedAt: at(spec.resolved),
-      resolutionSeconds: spec.resolutionSeconds ?? null,
-      resolutionBusinessSeconds: spec.resolutionSeconds ?? null,
-      reopenCount: spec.reopenCount ?? 0,
-      createdHourOfWeek: hourOfWeek(created, REPORT_ZONE),
-    },
-    rating: spec.rating ? { score: spec.rating.score, comment: null, at: berlin(spec.rating.at) } : null,
-    publicKeywords: [],
-    staffKeywords: [],
-    commentCount: 0,
-    version: 1,
-    createdAt: created,
-    updatedAt: created,
-    closedAt: at(spec.closed),
-  };
+    REPORT_ZONE,
+  );
 }
 
 /**
@@ -151,6 +135,6 @@ export async function seedReportDataset(models: Models): Promise<DatasetPeople> 
     oleg: await person(names.oleg, 'requester', [], requesters.oleg),
     pavel: await person(names.pavel, 'requester', []),
   };
-  await models.Ticket.insertMany(datasetSpecs.map((spec) => ({ _id: new Types.ObjectId(), ...ticketOf(spec, people) })));
+  await models.Ticket.insertMany(datasetSpecs.map((spec) => ticketOf(spec, people)));
   return people;
 }

@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
 import { Api } from 'grammy';
-import { Types } from 'mongoose';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +8,10 @@ import { deliverReport } from '../../bots/telegram/features/reports/deliver-repo
 import { createOptional } from '../../bots/telegram/runtime/non-essential.js';
 import { createRedact } from '../../bots/telegram/runtime/redact.js';
 import { createCallbackCodec } from '../../bots/telegram/ui/callback-data.js';
-import type { Ticket } from '../../src/db/models/ticket.js';
 import { ChannelError } from '../../src/notify/channel.js';
 import type { ReportFile } from '../../src/reports/report-service.js';
-import { hourOfWeek } from '../../src/tickets/hour-of-week.js';
 import { useTestDatabase } from '../support/database.js';
+import { ticketDocument } from '../support/ticket-document.js';
 import type { ChatMessage, FakeChat } from './support/bot-api-fake.js';
 import { startHarness, type Harness } from './support/harness.js';
 
@@ -29,61 +27,29 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 async function seedTickets(): Promise<void> {
   const { rita, ivan, hanna } = h.people;
   const now = Date.now();
-  const tickets = Array.from({ length: 10 }, (_, index): Omit<Ticket, '_id'> & { _id: Types.ObjectId } => {
+  const tickets = Array.from({ length: 10 }, (_, index) => {
     const it = index < 6;
     const createdAt = new Date(now - (index + 1) * 1000);
     const resolved = index < 2;
     const assignee = it ? ivan : hanna;
-    return {
-      _id: new Types.ObjectId(),
-      number: index + 1,
-      title: `Report ticket ${index + 1}`,
-      description: '',
-      requesterId: rita.person._id,
-      requester: { name: rita.person.name, company: 'Acme', unit: 'Sales' },
-      department: it ? 'it' : 'hr',
-      category: it ? 'hardware' : null,
-      priority: 'normal',
-      status: resolved ? 'resolved' : 'new',
-      assigneeId: resolved ? assignee.person._id : null,
-      assigneeName: resolved ? assignee.person.name : null,
-      watchers: [],
-      tags: [],
-      source: 'telegram',
-      attachments: [],
-      sla: {
-        firstResponseDue: null,
-        resolutionDue: null,
-        firstResponseBreached: false,
-        resolutionBreached: false,
-        pausedAt: null,
-        pausedBusinessSeconds: 0,
-        pausedWallSeconds: 0,
-        firstResponseRemindedAt: null,
-        resolutionRemindedAt: null,
-        firstResponseEscalatedAt: null,
-        resolutionEscalatedAt: null,
-        nextStepAt: null,
+    return ticketDocument(
+      {
+        number: index + 1,
+        title: `Report ticket ${index + 1}`,
+        requesterId: rita.person._id,
+        requester: { name: rita.person.name, company: 'Acme', unit: 'Sales' },
+        department: it ? 'it' : 'hr',
+        category: it ? 'hardware' : null,
+        status: resolved ? 'resolved' : 'new',
+        assigneeId: resolved ? assignee.person._id : null,
+        assigneeName: resolved ? assignee.person.name : null,
+        createdAt,
+        metrics: resolved
+          ? { firstResponseAt: createdAt, firstResponseSeconds: 0, firstResponseBusinessSeconds: 0, resolvedAt: createdAt, resolutionSeconds: 0, resolutionBusinessSeconds: 0 }
+          : {},
       },
-      metrics: {
-        firstResponseAt: resolved ? createdAt : null,
-        firstResponseSeconds: resolved ? 0 : null,
-        firstResponseBusinessSeconds: resolved ? 0 : null,
-        resolvedAt: resolved ? createdAt : null,
-        resolutionSeconds: resolved ? 0 : null,
-        resolutionBusinessSeconds: resolved ? 0 : null,
-        reopenCount: 0,
-        createdHourOfWeek: hourOfWeek(createdAt, 'Europe/Moscow'),
-      },
-      rating: null,
-      publicKeywords: [],
-      staffKeywords: [],
-      commentCount: 0,
-      version: 1,
-      createdAt,
-      updatedAt: createdAt,
-      closedAt: null,
-    };
+      'Europe/Moscow',
+    );
   });
   await h.models.Ticket.insertMany(tickets);
 }

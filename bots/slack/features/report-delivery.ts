@@ -3,6 +3,7 @@ import { isHelpdeskError } from '../../../src/errors.js';
 import type { Logger } from '../../../src/logger.js';
 import type { Actor } from '../../../src/people/actor.js';
 import type { Grouping } from '../../../src/reports/report-grouping.js';
+import { createReportBuilds } from '../../../src/reports/report-builds.js';
 import type { ReportPeriod } from '../../../src/reports/report-period.js';
 import type { ReportFile, ReportService } from '../../../src/reports/report-service.js';
 import { explain } from '../runtime/answer.js';
@@ -34,9 +35,8 @@ export interface Recipient {
  */
 export function createReportDelivery(deps: ReportDeliveryDeps) {
   const { api, reports, logger } = deps;
-  // One build per person at a time: a report reads a whole period, and a second click should
-  // not double the load. Per process: a second instance would build its own request.
-  const building = new Set<string>();
+  // Per process: a second instance would build its own request.
+  const builds = createReportBuilds();
 
   async function failed(recipient: Recipient, what: 'report' | 'stats', error: unknown, progress?: { channel: string; ts: string }): Promise<void> {
     const { tr, userId } = recipient;
@@ -99,15 +99,13 @@ export function createReportDelivery(deps: ReportDeliveryDeps) {
 
   /** Runs one build for the person; false (nothing run) while one of theirs is under way. */
   async function exclusive(userId: string, started: () => Promise<void>, build: () => Promise<void>): Promise<boolean> {
-    if (building.has(userId)) return false;
-    building.add(userId);
-    try {
+    const running = builds.run(userId, async () => {
       await started();
       await build();
-      return true;
-    } finally {
-      building.delete(userId);
-    }
+    });
+    if (!running) return false;
+    await running;
+    return true;
   }
 
   return {

@@ -5,6 +5,7 @@ import type { Actor } from '../../../src/people/actor.js';
 import { reportDepartments } from '../../../src/reports/report-access.js';
 import type { Grouping } from '../../../src/reports/report-grouping.js';
 import type { ReportPeriod } from '../../../src/reports/report-period.js';
+import type { ReportBuilds } from '../../../src/reports/report-builds.js';
 import { createReportService } from '../../../src/reports/report-service.js';
 import type { BotContext } from '../context.js';
 import { InvalidButtonError } from '../runtime/bot-errors.js';
@@ -18,7 +19,6 @@ import { ALERT_LIMIT, truncate } from '../ui/html.js';
 import { groupingKeyboard, menuChoice, periodKeyboard, periodLabel, reportAction } from '../ui/report-menu.js';
 import { TELEGRAM_UPLOAD_LIMIT } from '../ui/report-too-large.js';
 import { deliverReport } from './reports/deliver-report.js';
-import type { ReportBuilds } from './reports/report-builds.js';
 
 export interface ReportsFeatureOptions {
   clock: Clock;
@@ -90,7 +90,7 @@ export function reportsFeature(services: BotServices, options: ReportsFeatureOpt
     const inGroup = async (text: string): Promise<void> => {
       await services.optional('answering about a report in the group', ctx.api.sendMessage(askedIn, text, quoteOf(replyTo)));
     };
-    const started = options.builds.start(String(actor.id), () =>
+    const started = options.builds.run(String(actor.id), () =>
       deliverReport(delivery, {
         chatId: privately ? ctx.from!.id : askedIn,
         ...(replyTo && !privately ? { replyTo } : {}),
@@ -124,7 +124,7 @@ export function reportsFeature(services: BotServices, options: ReportsFeatureOpt
     const chatId = ctx.chat.id;
     const quote = replyParameters(ctx);
     // A year's chart reads a year of tickets: like a report, it must not hold up the chat's other updates.
-    const started = options.builds.start(String(actor.id), async () => {
+    const started = options.builds.run(String(actor.id), async () => {
       try {
         const stats = await reports.stats(actor, parsed.period, ctx.locale);
         const name = `stats-${stats.period.firstDay}-${stats.period.lastDay}.png`;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HelpdeskError } from '../../errors.js';
 import { reportDepartments } from '../../reports/report-access.js';
+import { createReportBuilds } from '../../reports/report-builds.js';
 import { XLSX_TYPE } from '../../reports/report-service.js';
 import { actorOf } from '../auth.js';
 import { contentDisposition } from '../content-disposition.js';
@@ -33,9 +34,7 @@ const access =
 export function reportRoutes({ reports, i18n }: RouteDeps) {
   const sendError = createErrorSender(i18n);
   const tags = ['reports'];
-  // One workbook per person at a time: a long period reads the whole collection, and a
-  // script that retries on a timeout should not start a second read beside the first.
-  const building = new Set<string>();
+  const builds = createReportBuilds();
 
   /**
    * Refuses who may not have reports before the query is validated (a hook, as the schema runs
@@ -64,22 +63,18 @@ export function reportRoutes({ reports, i18n }: RouteDeps) {
         const locale = requestLocale(request, i18n);
         const query = readReportQuery(request.query, reports, i18n.translate, locale);
         if (!query.ok) return sendError(request, reply, 400, 'VALIDATION_FAILED', {}, query.fields);
-        const person = String(actor.id);
-        if (building.has(person)) throw new HelpdeskError('REPORT_BUSY', 'a report of this person is being built');
         // A client that gives up (a proxy's timeout) ends the build: the cursor is closed and the file dropped.
         const gone = new AbortController();
+        const build = builds.run(String(actor.id), () => reports.workbook(actor, { period: query.period, grouping: query.grouping, locale, signal: gone.signal }));
+        if (!build) throw new HelpdeskError('REPORT_BUSY', 'a report of this person is being built');
         reply.raw.once('close', () => gone.abort());
-        building.add(person);
         try {
-          const file = await reports.workbook(actor, { period: query.period, grouping: query.grouping, locale, signal: gone.signal });
-          return await sendReportFile(reply, file);
+          return await sendReportFile(reply, await build);
         } catch (error) {
           if (!gone.signal.aborted) throw error;
           request.log.info({ period: query.period.name }, 'report abandoned: the client went away while it was built');
           // Nobody is left to read it; 499 (client closed request) is what the access log shows.
           return reply.code(499).send();
-        } finally {
-          building.delete(person);
         }
       },
     );
