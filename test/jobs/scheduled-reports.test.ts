@@ -304,42 +304,50 @@ describe('scheduled reports', { timeout: 300_000 }, () => {
   });
 
   it('waits longer after each failed build instead of rebuilding every pass, then sends', async () => {
-    // Runs of this file's own instance only: a pass of the background job beside them would
-    // build (and fail) as well. Two runners may both build before either records a failure;
-    // the claims keep their sends single, and the wait applies from the next pass on.
-    await jobs.stop();
-    at('2027-01-11T08:05:00Z');
+    // Runners of this test alone, with their own clock and log: a pass of the background job
+    // still running from an earlier test reads the shared clock, which stays where it was.
+    let mine = new Date('2027-01-11T08:05:00Z');
+    const lines: string[] = [];
+    const ownLogger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString('utf8'));
+          done();
+        },
+      }),
+    );
+    const runner = () => createScheduledReports(instanceDeps({ clock: () => mine, logger: ownLogger }));
     const mails = smtp.messages.length;
-    const failures = () => logLines.filter((line) => line.includes('could not be built')).length;
-    const before = failures();
+    const failures = () => lines.filter((line) => line.includes('could not be built')).length;
     const tmp = process.env.TMPDIR;
     // No temporary directory can be made: every build fails, as on a full disk.
     process.env.TMPDIR = '/nonexistent/helpdesk-tmp';
     try {
-      const first = await createScheduledReports(instanceDeps()).run();
+      const first = await runner().run();
       expect(first.failed).toBeGreaterThan(0);
       expect(first.sent).toBe(0);
-      const builds = failures() - before;
+      const builds = failures();
       expect(builds).toBeGreaterThan(0);
       // Five minutes on, within the first wait of ten: nothing is built again.
-      at('2027-01-11T08:10:00Z');
-      expect((await createScheduledReports(instanceDeps()).run()).failed).toBe(first.failed);
-      expect(failures() - before).toBe(builds);
+      mine = new Date('2027-01-11T08:10:00Z');
+      expect((await runner().run()).failed).toBe(first.failed);
+      expect(failures()).toBe(builds);
       // After the wait, tried again; failing again doubles the wait (20 minutes).
-      at('2027-01-11T08:16:00Z');
-      await createScheduledReports(instanceDeps()).run();
-      expect(failures() - before).toBe(2 * builds);
-      at('2027-01-11T08:30:00Z');
-      await createScheduledReports(instanceDeps()).run();
-      expect(failures() - before).toBe(2 * builds);
-      expect(logLines.some((line) => line.includes('could not be built') && line.includes('"attempts":2') && line.includes('"retryInMinutes":20'))).toBe(true);
+      mine = new Date('2027-01-11T08:16:00Z');
+      await runner().run();
+      expect(failures()).toBe(2 * builds);
+      mine = new Date('2027-01-11T08:30:00Z');
+      await runner().run();
+      expect(failures()).toBe(2 * builds);
+      expect(lines.some((line) => line.includes('could not be built') && line.includes('"attempts":2') && line.includes('"retryInMinutes":20'))).toBe(true);
     } finally {
       if (tmp === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = tmp;
     }
     expect(smtp.messages).toHaveLength(mails);
-    at('2027-01-11T08:37:00Z');
-    const done = await createScheduledReports(instanceDeps()).run();
+    mine = new Date('2027-01-11T08:37:00Z');
+    const done = await runner().run();
     expect(done.failed).toBe(0);
     expect(mailsTo('max@x.test', mails)).toHaveLength(1);
   });
