@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectDatabase, type Database } from '../src/db/connection.js';
-import { openDatabaseServer } from '../src/db/database-server.js';
+import { startEmbeddedDatabase } from '../src/db/embedded.js';
 import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
@@ -11,12 +14,30 @@ import { serverDescription } from './support.js';
 const FILE = 'BENCHMARKS.md';
 
 /**
+ * MONGODB_URI, or a throw-away embedded server (FerretDB on PostgreSQL where it is installed,
+ * as in the tests) in a temporary folder.
+ */
+async function benchmarkServer(logger: ReturnType<typeof createLogger>): Promise<{ uri: string; stop(): Promise<void> }> {
+  const external = process.env.MONGODB_URI;
+  if (external) return { uri: external, stop: () => Promise.resolve() };
+  const dataDir = await mkdtemp(join(tmpdir(), 'helpdesk-bench-db-'));
+  const embedded = await startEmbeddedDatabase({ dataDir, durable: false, logger });
+  return {
+    uri: embedded.uri,
+    async stop() {
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * `npm run bench [lifecycle|telegram|slack|outbox|reports]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
-  const server = await openDatabaseServer({ mongodbUri: process.env.MONGODB_URI, dataDir: process.env.HELPDESK_DATA_DIR ?? './data', logger });
+  const server = await benchmarkServer(logger);
   const only = process.argv[2];
   const benchmarks = [
     { name: 'lifecycle', run: (db: Database, described: string) => runLifecycleBenchmark(db, described, FILE) },
