@@ -8,7 +8,7 @@ import { createFileStore } from '../src/db/files.js';
 import { defaultLocalesDir } from '../src/i18n/locales-dir.js';
 import { loadI18n } from '../src/i18n/translate.js';
 import { createBackgroundJobs, type BackgroundJobs } from '../src/jobs/background-jobs.js';
-import { ChannelRegistry, type DirectNotice, type TicketCard } from '../src/notify/channel.js';
+import { ChannelRegistry, type CardSource, type DirectNotice } from '../src/notify/channel.js';
 import { createEventDelivery, type EventDelivery } from '../src/notify/deliver-event.js';
 import { actorFromPerson, type Actor } from '../src/people/actor.js';
 import { createTicketService, type TicketService } from '../src/tickets/ticket-service.js';
@@ -112,7 +112,7 @@ class TimedChannel extends RecordingChannel {
   readonly sentAt: number[] = [];
   edits = 0;
 
-  override async updateCard(chatId: string, messageId: string, card: TicketCard) {
+  override async updateCard(chatId: string, messageId: string, card: CardSource) {
     this.sentAt.push(Date.now());
     this.edits += 1;
     return super.updateCard(chatId, messageId, card);

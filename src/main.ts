@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { SlackLimits } from '../bots/slack/deps.js';
 import { createSlackBot, type SlackBot } from '../bots/slack/index.js';
+import type { TelegramLimits } from '../bots/telegram/deps.js';
 import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
@@ -38,10 +40,10 @@ const JOURNAL_REPAIR_WINDOW_MS = 7 * 24 * 3600 * 1000;
  * shutdown, which undoes the start in reverse: stop intake (bots, HTTP), let running jobs
  * finish, close the database, stop an embedded server.
  */
-export async function startHelpdesk(env: Env, logger: Logger, clock: Clock = systemClock) {
+export async function startHelpdesk(env: Env, logger: Logger, clock: Clock = systemClock, tuning: Tuning = {}) {
   const shutdown = createShutdown(logger);
   try {
-    return await startParts(env, logger, clock, shutdown);
+    return await startParts(env, logger, clock, shutdown, tuning);
   } catch (error) {
     // Undo what did start (an embedded database server above all) before the process exits.
     await shutdown.shutdown('start failed');
@@ -49,7 +51,16 @@ export async function startHelpdesk(env: Env, logger: Logger, clock: Clock = sys
   }
 }
 
-async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shutdown) {
+/**
+ * Settings no deployment sets, for benchmarks and tests of the whole app: a local Bot API or
+ * Web API fake has none of the platforms' rate limits.
+ */
+export interface Tuning {
+  telegramLimits?: Partial<TelegramLimits>;
+  slackLimits?: Partial<SlackLimits>;
+}
+
+async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shutdown, tuning: Tuning) {
   const configPath = env.helpdeskConfig ?? exampleConfigPath;
   if (!env.helpdeskConfig) logger.info({ config: configPath }, 'HELPDESK_CONFIG is not set: using the example org config');
   const org = await loadOrgConfig(configPath);
@@ -114,6 +125,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       clock,
       org: chatOrg,
       telegram: env.telegram,
+      ...(tuning.telegramLimits ? { limits: tuning.telegramLimits } : {}),
     });
     channels.register(telegram.channel);
   }
@@ -129,6 +141,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       clock,
       org: chatOrg,
       slack: env.slack,
+      ...(tuning.slackLimits ? { limits: tuning.slackLimits } : {}),
     });
     channels.register(slack.channel);
   }

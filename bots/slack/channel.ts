@@ -1,3 +1,4 @@
+import { saveCardRecord } from '../../src/notify/card-records.js';
 import { readFile } from 'node:fs/promises';
 import type { Types } from 'mongoose';
 import type { FileStore } from '../../src/db/files.js';
@@ -5,7 +6,7 @@ import type { Models } from '../../src/db/models/index.js';
 import type { Attachment, Ticket } from '../../src/db/models/ticket.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
-import type { CardActivity, ChatChannel, ChatNotice, DirectFile, DirectNotice, TicketCard } from '../../src/notify/channel.js';
+import type { CardActivity, CardSource, ChatChannel, ChatNotice, DirectFile, DirectNotice, TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { AdminAlerts } from './runtime/admin-alerts.js';
@@ -70,6 +71,16 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
     return String(result.ts);
   }
 
+  /** Renders the card when the channel's pace lets it go out. */
+  function rendered(source: CardSource, into: { card?: TicketCard }): () => Promise<Record<string, unknown>> {
+    return async () => {
+      const card = await source();
+      into.card = card;
+      const { text, blocks } = await cards.render(card);
+      return { text, blocks };
+    };
+  }
+
   async function relayFiles(channel: string, threadTs: string, files: Attachment[], caption: string): Promise<void> {
     for (const file of files.slice(0, MAX_RELAYED_FILES)) {
       const data = await readAll(deps.files.open(file.fileId));
@@ -107,11 +118,7 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
     const channel = await api.openDm(userId);
     const { text, blocks } = await cards.render(await cards.cardOf(ticket));
     const posted = await api.call('chat.postMessage', { channel, text, blocks, unfurl_links: false, unfurl_media: false });
-    await models.CardMessage.updateOne(
-      { ticketId: ticket._id, platform: 'slack', chatId: channel },
-      { $set: { messageId: String(posted.ts), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false } },
-      { upsert: true },
-    );
+    await saveCardRecord(models, { ticketId: ticket._id, platform: 'slack', chatId: channel }, { messageId: String(posted.ts), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false });
   }
 
   /**
@@ -136,20 +143,25 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
   return {
     platform: 'slack',
 
-    postCard(chatId, card) {
-      return guarded('posting a ticket card', chatId, async () => ({ messageId: await post(chatId, card) }));
+    postCard(chatId, source) {
+      return guarded('posting a ticket card', chatId, async () => {
+        const build = rendered(source, {});
+        const result = await api.callWhenReady('chat.postMessage', chatId, async () => ({ channel: chatId, ...(await build()), unfurl_links: false, unfurl_media: false }));
+        return { messageId: String(result.ts) };
+      });
     },
 
-    updateCard(chatId, messageId, card) {
+    updateCard(chatId, messageId, source) {
       return guarded('updating a ticket card', chatId, async () => {
-        const { text, blocks } = await cards.render(card);
+        const shown: { card?: TicketCard } = {};
+        const build = rendered(source, shown);
         try {
-          await api.call('chat.update', { channel: chatId, ts: messageId, text, blocks });
+          await api.callWhenReady('chat.update', chatId, async () => ({ channel: chatId, ts: messageId, ...(await build()) }));
         } catch (error) {
-          if (slackErrorCode(error) !== 'message_not_found') throw error;
+          if (slackErrorCode(error) !== 'message_not_found' || !shown.card) throw error;
           // Someone deleted the card: post it again so the channel keeps showing the ticket.
-          const ts = await post(chatId, card);
-          await models.CardMessage.updateOne({ ticketId: card.ticket._id, platform: 'slack', chatId }, { $set: { messageId: ts } });
+          const ts = await post(chatId, shown.card);
+          await saveCardRecord(models, { ticketId: shown.card.ticket._id, platform: 'slack', chatId }, { messageId: ts });
         }
       });
     },

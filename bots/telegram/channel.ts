@@ -1,3 +1,4 @@
+import { saveCardRecord } from '../../src/notify/card-records.js';
 import { InputFile, type Api } from 'grammy';
 import type { Types } from 'mongoose';
 import type { FileStore } from '../../src/db/files.js';
@@ -5,11 +6,12 @@ import type { Models } from '../../src/db/models/index.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
 import { moveChat } from '../../src/notify/bind-chat.js';
-import { ChannelError, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type CardSource, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { Redact } from './runtime/redact.js';
 import { htmlMode, sendHtml } from './runtime/send.js';
+import type { Throttle } from './runtime/throttle.js';
 import { isMessageGone, isNotModified, migratedTo, toChannelError } from './runtime/telegram-errors.js';
 import type { MessageLinks } from './store/message-links.js';
 import type { UserLanguages } from './store/user-languages.js';
@@ -32,6 +34,8 @@ export interface TelegramChannelDeps {
   languages: UserLanguages;
   logger: Logger;
   redact: Redact;
+  /** Cards wait for their place in a chat's budget before they are rendered, ahead of other messages. */
+  throttle: Throttle;
   /** Due times in alerts are shown in the org's time zone. */
   org: { timezone: string };
   /** Largest file sent as a document (default: Telegram's 50 MB). */
@@ -57,33 +61,40 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     await moveChat(models, 'telegram', from, to);
   }
 
-  async function send(chatId: string, card: TicketCard): Promise<string> {
+  async function sendRendered(chatId: string, card: TicketCard): Promise<string> {
     const { text, keyboard } = await cards.render(card, chatId);
     const message = await api.sendMessage(chatId, text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
     return String(message.message_id);
+  }
+
+  /** Posts a card once the chat has room for it; returns the message and the card as rendered. */
+  function send(chatId: string, source: CardSource): Promise<{ messageId: string; card: TicketCard }> {
+    return deps.throttle.withPlace(chatId, 'card', async () => {
+      const card = await source();
+      return { messageId: await sendRendered(chatId, card), card };
+    });
   }
 
   /** Records a posted card so every change edits it; `viewerId` makes it one person's card (a private chat). */
   async function rememberCard(chatId: string, messageId: string, card: TicketCard, viewerId?: Types.ObjectId): Promise<void> {
     const { ticket } = card;
     const owner = viewerId ? { viewerId, frozen: false } : {};
-    await models.CardMessage.updateOne(
-      { ticketId: ticket._id, platform: 'telegram', chatId },
-      { $set: { messageId, version: ticket.version, ticketNumber: ticket.number, ...owner } },
-      { upsert: true },
-    );
+    await saveCardRecord(models, { ticketId: ticket._id, platform: 'telegram', chatId }, { messageId, version: ticket.version, ticketNumber: ticket.number, ...owner });
   }
 
-  async function edit(chatId: string, messageId: string, card: TicketCard): Promise<void> {
-    const { text, keyboard } = await cards.render(card, chatId);
-    try {
-      await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
-    } catch (error) {
-      if (isNotModified(error)) return;
-      if (!isMessageGone(error)) throw error;
-      // Someone deleted the card: post it again so the group keeps showing the ticket.
-      await rememberCard(chatId, await send(chatId, card), card);
-    }
+  function edit(chatId: string, messageId: string, source: CardSource): Promise<void> {
+    return deps.throttle.withPlace(chatId, 'card', async () => {
+      const card = await source();
+      const { text, keyboard } = await cards.render(card, chatId);
+      try {
+        await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
+      } catch (error) {
+        if (isNotModified(error)) return;
+        if (!isMessageGone(error)) throw error;
+        // Someone deleted the card: post it again so the group keeps showing the ticket.
+        await rememberCard(chatId, await sendRendered(chatId, card), card);
+      }
+    });
   }
 
   async function direct(userId: string, notice: DirectNotice): Promise<void> {
@@ -108,7 +119,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     // Outside working hours the on-duty person gets the live card with its buttons too (as /ticket shows it), to act at once.
     if (event.type === 'on_duty_alerted' && notice.audience === 'on_duty' && person) {
       const card = await cards.cardOf(ticket);
-      await rememberCard(userId, await send(userId, card), card, person._id);
+      await rememberCard(userId, await sendRendered(userId, card), card, person._id);
     }
   }
 
@@ -139,7 +150,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
 
     async postCard(chatId, card) {
       try {
-        return { messageId: await send(chatId, card) };
+        return { messageId: (await send(chatId, card)).messageId };
       } catch (error) {
         const to = migratedTo(error);
         if (!to) throw toChannelError(error, redact);
@@ -147,7 +158,8 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
         // not to record the old id (which would make the next change post a second card).
         try {
           await followMove(chatId, to);
-          await rememberCard(to, await send(to, card), card);
+          const moved = await send(to, card);
+          await rememberCard(to, moved.messageId, moved.card);
         } catch (retryError) {
           throw toChannelError(retryError, redact);
         }

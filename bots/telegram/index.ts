@@ -37,7 +37,7 @@ import { inFlight } from './runtime/in-flight.js';
 import { createOptional } from './runtime/non-essential.js';
 import { createRedact, describeError, sanitizedError } from './runtime/redact.js';
 import { retryTransformer } from './runtime/retry.js';
-import { throttleTransformer } from './runtime/throttle.js';
+import { createThrottle } from './runtime/throttle.js';
 import { startPolling } from './runtime/polling.js';
 import { WEBHOOK_PATH, webhookRoute } from './runtime/webhook-route.js';
 import type { BotServices } from './services.js';
@@ -80,23 +80,22 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
 
   const bot = new Bot<BotContext>(telegram.token, { client: { apiRoot } });
   // Throttle first, retry around it: each retry waits for a free slot again.
-  bot.api.config.use(
-    throttleTransformer({
-      globalPerSecond: limits.globalPerSecond,
-      groupPerMinute: limits.groupPerMinute,
-      ...(limits.privateBurst > 0 ? { privateBurst: limits.privateBurst } : {}),
-    }),
-  );
+  const throttle = createThrottle({
+    globalPerSecond: limits.globalPerSecond,
+    groupPerMinute: limits.groupPerMinute,
+    ...(limits.privateBurst > 0 ? { privateBurst: limits.privateBurst } : {}),
+  });
+  bot.api.config.use(throttle.transformer);
   bot.api.config.use(retryTransformer({ attempts: limits.retryAttempts, baseDelayMs: limits.retryBaseDelayMs }));
 
   const codec = createCallbackCodec(telegram.token);
-  const links = messageLinks(models);
+  const links = messageLinks(models, logger);
   const languages = userLanguages(models);
   const org = { ...deps.org, timezone: deps.org.timezone ?? 'UTC' };
   const cards = createCardRenderer({ models, i18n: deps.i18n, codec, orgLocale: org.locale, timeZone: org.timezone });
   const downloader = createDownloader({ api: bot.api, token: telegram.token, apiRoot, files: deps.files, redact });
   const services: BotServices = { ...deps, api: bot.api, org, codec, links, cards, downloader, redact, optional };
-  const channel = createTelegramChannel({ ...services, languages });
+  const channel = createTelegramChannel({ ...services, languages, throttle });
   const views = ticketViews(services);
   const tracker = inFlight();
   const clock = deps.clock ?? systemClock;
@@ -113,7 +112,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
-      storage: sessionStorage(models),
+      storage: sessionStorage(models, { cacheReads: telegram.mode === 'polling' }),
       // Dialogs happen in private chats only; groups have no session.
       getSessionKey: (ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined),
     }),
@@ -234,6 +233,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
       await tracker.idle(STOP_GRACE_MS);
       // Reports run outside the updates that asked for them: let them finish too.
       await reportBuilds.idle(STOP_GRACE_MS);
+      await links.flush().catch((error: unknown) => logger.warn({ err: describeError(error, redact) }, 'telegram: message links not stored at shutdown'));
       logger.info('telegram bot stopped');
     },
   };

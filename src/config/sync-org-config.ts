@@ -1,3 +1,5 @@
+import { forgetPeople } from '../people/people-cache.js';
+import { invalidateDepartments } from '../db/department-cache.js';
 import { createHash } from 'node:crypto';
 import { trusted } from '../db/connection.js';
 import type { Models } from '../db/models/index.js';
@@ -59,6 +61,7 @@ async function syncDepartments(models: Models, config: OrgConfig, summary: SyncC
   const keep = config.departments.map((d) => d.id);
   const removed = await models.Department.updateMany({ key: trusted({ $nin: keep }), active: true }, { $set: { active: false } });
   summary.deactivated += removed.modifiedCount;
+  invalidateDepartments(models);
 }
 
 async function syncPeople(models: Models, config: OrgConfig, summary: SyncCounts): Promise<number> {
@@ -106,6 +109,7 @@ async function syncPeople(models: Models, config: OrgConfig, summary: SyncCounts
     { $set: { active: false } },
   );
   summary.deactivated += removed.modifiedCount;
+  await forgetPeople(models);
   return identities;
 }
 

@@ -7,6 +7,9 @@ import { registerModels, type Models } from './models/index.js';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
+/** Connections per process to the database server. */
+const POOL_SIZE = 20;
+
 export interface Database {
   connection: mongoose.Connection;
   models: Models;
@@ -18,6 +21,10 @@ export async function connectDatabase(uri: string, logger?: Logger): Promise<Dat
   const connection = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: 10_000,
     autoIndex: false,
+    // The driver's default is 100 connections per process; a helpdesk instance needs far fewer,
+    // and fewer concurrent commands keep FerretDB clear of its pool's limits. `maxPoolSize` in
+    // MONGODB_URI overrides this.
+    ...(/[?&]maxPoolSize=/i.test(uri) ? {} : { maxPoolSize: POOL_SIZE }),
   });
   await connection.asPromise();
   const models = registerModels(connection);

@@ -127,7 +127,10 @@ export async function startEmbeddedPostgres(options: StartPostgresOptions): Prom
   await tool(binaries.pgCtl, ['-D', dataDir, '-l', join(options.dir, 'postgres.log'), '-w', '-t', '60', '-o', settings, 'start']);
   options.logger?.info({ dir: options.dir, port: options.port }, 'embedded PostgreSQL started');
   return {
-    url: `postgres://postgres@127.0.0.1:${options.port}/postgres`,
+    // FerretDB's update commands hold one connection while they take another (the query, then
+    // the write); with its default pool of 50, some 25 concurrent updates could wait on each
+    // other forever (seen here). A larger pool, under the server's limit, keeps that out of reach.
+    url: `postgres://postgres@127.0.0.1:${options.port}/postgres?pool_max_conns=150`,
     port: options.port,
     async stop() {
       await tool(binaries.pgCtl, ['-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);

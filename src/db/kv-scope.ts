@@ -6,6 +6,8 @@ import type { Models } from './models/index.js';
 export interface KvScope<T> {
   get(key: string): Promise<T | undefined>;
   set(key: string, value: T): Promise<void>;
+  /** Sets several keys in one command. */
+  setMany(entries: [string, T][]): Promise<void>;
   /** Inserts only if absent; false when the key already exists (the unique index decides). */
   insertNew(key: string, value: T): Promise<boolean>;
   delete(key: string): Promise<void>;
@@ -30,6 +32,13 @@ export function kvScope<T>(models: Models, scope: string): KvScope<T> {
         if (!isDuplicateKey(error)) throw error;
         await write();
       }
+    },
+    async setMany(entries) {
+      if (entries.length === 0) return;
+      await KvEntry.bulkWrite(
+        entries.map(([key, value]) => ({ updateOne: { filter: { scope, key }, update: { $set: { value } }, upsert: true } })),
+        { ordered: false },
+      );
     },
     async insertNew(key, value) {
       try {

@@ -7,9 +7,9 @@ import { ChannelRegistry } from '../notify/channel.js';
 import type { EventDelivery } from '../notify/deliver-event.js';
 import type { ReportMail } from '../reports/scheduled/send-scheduled-reports.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { defaultDeliveryRetry, defineDeliverEventJob, type DeliveryRetryPolicy } from './deliver-event-job.js';
+import type { DeliveryRetryPolicy } from './outbox/dispatcher.js';
 import { defineHousekeepingJob, HOUSEKEEPING_JOB } from './housekeeping-job.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox } from './outbox/outbox.js';
 import { defineOutboxSweepJob, OUTBOX_SWEEP_JOB } from './outbox-sweep-job.js';
 import { createScheduler, JOBS_COLLECTION } from './scheduler.js';
 import { AUTO_CLOSE_JOB, DAILY_DIGEST_JOB, defineHousekeepingSteps, STILL_WORKING_JOB } from './housekeeping-steps.js';
@@ -25,6 +25,8 @@ export interface BackgroundJobsOptions {
   processEveryMs?: number;
   /** Tests that move the clock by days keep locks from looking expired across the jump. */
   lockLifetimeMs?: number;
+  /** How long an instance holds its deliveries before another may take them over (30 s). */
+  deliveryLeaseMs?: number;
   deliveryRetry?: Partial<DeliveryRetryPolicy>;
   /**
    * With the ticket service, the jobs that change tickets run too: SLA steps, on-duty
@@ -47,15 +49,25 @@ export interface ScheduledReportsOptions {
   mail: ReportMail | null;
 }
 
+/** Agenda's index for finding the next job, and the SLA watcher's for a ticket's job. */
+async function ensureJobIndexes(db: Database): Promise<void> {
+  const jobs = db.connection.collection(JOBS_COLLECTION);
+  await jobs.createIndex({ name: 1, priority: -1, lockedAt: 1, nextRunAt: 1, disabled: 1 }, { name: 'findAndLockNextJobIndex' });
+  await jobs.createIndex({ name: 1, 'data.ticketId': 1 }, { name: 'jobs_ticket' });
+  await jobs.createIndex({ name: 1, lastFinishedAt: 1 }, { name: 'jobs_finished' });
+  await jobs.createIndex({ 'data.eventId': 1 }, { name: 'outbox_event' });
+}
+
 /** How far back the start-up sweep looks for events whose delivery job was never stored. */
 const SWEEP_WINDOW_MS = 7 * 24 * 3600 * 1000;
 const DRAIN_TIMEOUT_MS = 15_000;
 
 /**
- * Every background job, defined in one place: the notification outbox, its sweep, SLA steps,
- * housekeeping of the queue, and of the outbox itself.
- * Jobs can be stored from the start (a change made while starting is not lost); they run
- * after `start()`.
+ * Every background job, defined in one place: the notification outbox (a collection and
+ * dispatcher of its own, see outbox/), and on Agenda the scheduled work: the outbox's sweep,
+ * SLA steps, recurring tickets, housekeeping, digests and reports.
+ * Deliveries can be stored from the start (a change made while starting is not lost); they
+ * run after `start()`.
  */
 export function createBackgroundJobs(options: BackgroundJobsOptions) {
   const { db, delivery, logger, clock } = options;
@@ -65,9 +77,15 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     ...(options.processEveryMs ? { processEveryMs: options.processEveryMs } : {}),
     ...(options.lockLifetimeMs ? { lockLifetimeMs: options.lockLifetimeMs } : {}),
   });
-  const outbox = createOutbox(scheduler, db);
-  defineDeliverEventJob(scheduler, delivery, logger, { ...defaultDeliveryRetry, ...options.deliveryRetry });
-  defineHousekeepingJob(scheduler, { outbox, delivery, clock, logger });
+  const outbox = createOutbox({
+    db,
+    delivery,
+    logger,
+    ...(options.deliveryRetry ? { retry: options.deliveryRetry } : {}),
+    ...(options.deliveryLeaseMs ? { leaseMs: options.deliveryLeaseMs } : {}),
+    ...(options.processEveryMs ? { pollMs: options.processEveryMs } : {}),
+  });
+  defineHousekeepingJob(scheduler, { db, outbox, delivery, clock, logger });
   defineOutboxSweepJob(scheduler, { outbox, clock, logger });
   const { tickets } = options;
   if (tickets) {
@@ -92,7 +110,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
     outbox,
     /** Sweeps for events left without a delivery, schedules housekeeping, then runs jobs. */
     async start(): Promise<void> {
-      await outbox.ensureIndexes();
+      await ensureJobIndexes(db);
       const missed = await outbox.enqueueMissed(new Date(clock().getTime() - SWEEP_WINDOW_MS));
       if (missed > 0) logger.warn({ missed }, 'deliveries of events journaled before an unclean stop were queued');
       await scheduler.every('6 hours', HOUSEKEEPING_JOB);
@@ -106,10 +124,12 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
         if (options.reports) await scheduler.every(SCHEDULED_REPORTS_EVERY, SCHEDULED_REPORTS_JOB);
       }
       await scheduler.start();
+      await outbox.start();
       logger.info('background jobs started');
     },
     /** Lets running jobs finish (up to a limit); waiting ones stay stored for the next start. */
     async stop(): Promise<void> {
+      await outbox.stop();
       // Agenda's stop hands back the jobs this instance locked but has not started (another
       // instance takes them at once) and keeps the locks of running ones; those may finish.
       await scheduler.stop(false);
@@ -118,13 +138,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
       if (running.size > 0) logger.warn({ running: running.size }, 'jobs still running at shutdown: their locks expire and another instance or the next start takes them over');
     },
     /** Resolves when no delivery is waiting, retrying or running (tests, benchmarks). */
-    async settle(timeoutMs = 15_000): Promise<void> {
-      const until = Date.now() + timeoutMs;
-      while ((await outbox.unfinished()) > 0) {
-        if (Date.now() > until) throw new Error('deliveries did not settle in time');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
+    settle: (timeoutMs = 15_000): Promise<void> => outbox.settle(timeoutMs),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { Outbox } from './outbox.js';
+import type { Outbox } from './outbox/outbox.js';
 
 export const OUTBOX_SWEEP_JOB = 'outbox-sweep';
 /** How far back a regular sweep looks; the start-up sweep looks back a week. */

@@ -1,3 +1,5 @@
+import { forgetCardRecords } from './card-records.js';
+import { invalidateDepartments } from '../db/department-cache.js';
 import type { Models } from '../db/models/index.js';
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
@@ -25,12 +27,14 @@ export async function bindChat(
     { $set: { department: department.key, boundBy: actor.id, active: true } },
     { upsert: true },
   );
+  invalidateDepartments(models);
 }
 
 /** Moves every binding and card of a chat to its new id (a Telegram group upgraded to a supergroup). */
 export async function moveChat(models: Models, platform: ChatPlatform, from: string, to: string): Promise<void> {
   await models.ChatBinding.updateMany({ platform, chatId: from }, { $set: { chatId: to } });
   await models.CardMessage.updateMany({ platform, chatId: from }, { $set: { chatId: to } });
+  forgetCardRecords(models);
   const field = platform === 'telegram' ? 'telegramChats' : 'slackChannels';
   const departments = await models.Department.find({ [field]: from }).lean();
   for (const department of departments) {
@@ -39,4 +43,5 @@ export async function moveChat(models: Models, platform: ChatPlatform, from: str
     );
     await models.Department.updateOne({ _id: department._id }, { $set: { [field]: chats } });
   }
+  invalidateDepartments(models);
 }

@@ -1,3 +1,4 @@
+import { activeBindings, allDepartments, departmentByKey } from '../db/department-cache.js';
 import type { Models } from '../db/models/index.js';
 import type { ChatPlatform } from './channel.js';
 
@@ -15,10 +16,8 @@ export async function boundChats(
   departmentKey: string,
   loaded?: { telegramChats?: string[]; slackChannels?: string[] } | null,
 ): Promise<BoundChat[]> {
-  const [department, bindings] = await Promise.all([
-    loaded === undefined ? models.Department.findOne({ key: departmentKey }).lean() : loaded,
-    models.ChatBinding.find({ department: departmentKey, active: true }).lean(),
-  ]);
+  const [department, allBindings] = await Promise.all([loaded === undefined ? departmentByKey(models, departmentKey) : loaded, activeBindings(models)]);
+  const bindings = allBindings.filter((binding) => binding.department === departmentKey);
   const chats = new Map<string, BoundChat>();
   const add = (platform: ChatPlatform, chatId: string) => chats.set(`${platform}:${chatId}`, { platform, chatId });
   for (const chatId of department?.telegramChats ?? []) add('telegram', chatId);
@@ -29,9 +28,9 @@ export async function boundChats(
 
 /** The department a chat is bound to, by binding or by the org config. */
 export async function departmentOfChat(models: Models, platform: ChatPlatform, chatId: string): Promise<string | null> {
-  const binding = await models.ChatBinding.findOne({ platform, chatId, active: true }).lean();
+  const binding = (await activeBindings(models)).find((candidate) => candidate.platform === platform && candidate.chatId === chatId);
   if (binding) return binding.department;
   const field = platform === 'telegram' ? 'telegramChats' : 'slackChannels';
-  const department = await models.Department.findOne({ [field]: chatId, active: true }).lean();
+  const department = (await allDepartments(models)).find((candidate) => candidate.active && candidate[field].includes(chatId));
   return department?.key ?? null;
 }

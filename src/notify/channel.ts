@@ -1,4 +1,7 @@
 import type { JournalEvent } from '../db/models/journal-event.js';
+import { Breakers } from './breaker.js';
+
+export { ChannelError } from './channel-error.js';
 import type { Ticket } from '../db/models/ticket.js';
 
 export type ChatPlatform = 'telegram' | 'slack';
@@ -16,6 +19,13 @@ export interface TicketCard {
   /** The chat no longer sees the ticket: its last render, without buttons. */
   readOnly?: boolean;
 }
+
+/**
+ * A card rendered when the platform is ready to take it (after waiting for the chat's rate
+ * limit), from the ticket as it is at that moment: a card that waited never goes out stale,
+ * and one edit covers every change made while it waited.
+ */
+export type CardSource = () => Promise<TicketCard>;
 
 /**
  * Why a person hears of an event: the requester, the assignee, a watcher, a coordinator of
@@ -93,9 +103,9 @@ export interface CardActivity {
 export interface ChatChannel {
   readonly platform: ChatPlatform;
   /** Posts a new card in a bound group or channel; returns the id to edit it later. */
-  postCard(chatId: string, card: TicketCard): Promise<{ messageId: string }>;
-  /** Edits a card in place. */
-  updateCard(chatId: string, messageId: string, card: TicketCard): Promise<void>;
+  postCard(chatId: string, card: CardSource): Promise<{ messageId: string }>;
+  /** Edits a card in place. Card edits go before other messages into a chat whose rate limit is reached. */
+  updateCard(chatId: string, messageId: string, card: CardSource): Promise<void>;
   /** Sends a personal message to a user of the platform. */
   sendDirect(userId: string, notice: DirectNotice): Promise<void>;
   /**
@@ -117,31 +127,29 @@ export interface ChatChannel {
   sendDirectFile?(userId: string, file: DirectFile): Promise<void>;
 }
 
+/** The methods of a channel that reach the platform. */
+const platformCalls = ['postCard', 'updateCard', 'sendDirect', 'postCardActivity', 'findUserByEmail', 'postChatNotice', 'sendDirectFile'] as const;
+
 /**
- * What a channel throws when a delivery fails, so the caller knows whether to retry
- * (platform down, rate limited) or give up (blocked by the user, removed from the chat).
+ * The channels registered by the bots that started; the core looks a platform up here. Every
+ * call to a platform goes through that platform's breaker: when it is down, calls fail at once
+ * (retryable) instead of each waiting for its deadline.
  */
-export class ChannelError extends Error {
-  readonly retryable: boolean;
-  readonly retryAfterMs: number | null;
-  /** The chat moved (a Telegram group that became a supergroup): deliver there instead. */
-  readonly movedTo: string | null;
-
-  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number | null; movedTo?: string | null }) {
-    super(message);
-    this.name = 'ChannelError';
-    this.retryable = options.retryable;
-    this.retryAfterMs = options.retryAfterMs ?? null;
-    this.movedTo = options.movedTo ?? null;
-  }
-}
-
-/** The channels registered by the bots that started; the core looks a platform up here. */
 export class ChannelRegistry {
   private readonly channels = new Map<ChatPlatform, ChatChannel>();
 
+  constructor(readonly breakers: Breakers = new Breakers()) {}
+
   register(channel: ChatChannel): void {
-    this.channels.set(channel.platform, channel);
+    const breaker = this.breakers.of(channel.platform);
+    const guarded: ChatChannel = { platform: channel.platform } as ChatChannel;
+    const calls = channel as unknown as Record<string, ((...args: unknown[]) => Promise<unknown>) | undefined>;
+    for (const name of platformCalls) {
+      if (!calls[name]) continue;
+      // Looked up at each call, not now: the channel's own method as it is then.
+      (guarded as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => breaker.run(() => calls[name]!.apply(channel, args));
+    }
+    this.channels.set(channel.platform, guarded);
   }
 
   get(platform: ChatPlatform): ChatChannel | undefined {

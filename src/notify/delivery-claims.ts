@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { trusted } from '../db/connection.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
+import { writeBehind } from '../db/write-behind.js';
 import type { Models } from '../db/models/index.js';
 import { ChannelError } from './channel.js';
 
@@ -9,14 +10,29 @@ const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
 type ClaimResult = 'claimed' | 'done' | 'busy';
 
+/** Sent marks wait this long to go out together, in one command. */
+const MARK_SENT_AFTER_MS = 100;
+
 /**
  * Exactly-once sending as far as a chat platform allows: each delivery has a key, claimed by
  * inserting it (the unique index decides between two runners of the same job), marked sent
  * after the platform accepted it. Only a crash between the platform's answer and the mark
  * can repeat a message, once the lease has run out.
  */
-export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEFAULT_LEASE_MS) {
+export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEFAULT_LEASE_MS, onError: (error: unknown) => void = () => undefined) {
   const { Delivery } = models;
+  /**
+   * Sent marks of the last moment, written together. Until then a sent message looks like one
+   * being sent (its claim holds its lease): a crash in that moment is the window described
+   * above, and ten minutes later the message goes again.
+   */
+  const sent = writeBehind<string>({
+    delayMs: MARK_SENT_AFTER_MS,
+    write: async (keys) => {
+      await Delivery.updateMany({ key: trusted({ $in: keys }) }, { $set: { state: 'sent', leaseUntil: null, lastError: null } });
+    },
+    onError,
+  });
 
   async function claim(key: string): Promise<ClaimResult> {
     const now = clock();
@@ -39,7 +55,7 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
     return taken.modifiedCount === 1 ? 'claimed' : 'busy';
   }
 
-  async function settle(key: string, state: 'sent' | 'failed' | 'abandoned', lastError: string | null = null): Promise<void> {
+  async function settle(key: string, state: 'failed' | 'abandoned', lastError: string | null = null): Promise<void> {
     await Delivery.updateOne({ key }, { $set: { state, leaseUntil: null, lastError } });
   }
 
@@ -49,6 +65,7 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
      * other failure leaves the key to the next attempt. Returns false when it was sent before.
      */
     async once(key: string, send: () => Promise<void>): Promise<boolean> {
+      if (sent.has(key)) return false;
       const claimed = await claim(key);
       if (claimed === 'done') return false;
       if (claimed === 'busy') throw new ChannelError(`delivery ${key} is being sent by another worker`, { retryable: true });
@@ -59,9 +76,12 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
         await settle(key, permanent ? 'abandoned' : 'failed', error instanceof Error ? error.message : String(error));
         throw error;
       }
-      await settle(key, 'sent');
+      sent.add(key, key);
       return true;
     },
+
+    /** Writes the sent marks still waiting. */
+    flushSent: () => sent.flush(),
 
     /** Forgets finished deliveries last touched before `date` (they only guard retries). */
     async pruneBefore(date: Date): Promise<number> {
@@ -70,3 +90,5 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
     },
   };
 }
+
+export type DeliveryClaims = ReturnType<typeof createDeliveryClaims>;

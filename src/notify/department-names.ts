@@ -1,3 +1,4 @@
+import { allDepartments } from '../db/department-cache.js';
 import type { Models } from '../db/models/index.js';
 import { pickLocalized } from '../db/models/localized.js';
 
@@ -9,7 +10,7 @@ export interface DepartmentNaming {
 
 /** Every department's name and categories in `locale` (the key when a name is missing), by key. */
 export async function departmentNames(models: Models, locale: string): Promise<Map<string, DepartmentNaming>> {
-  const departments = await models.Department.find({}).lean();
+  const departments = await allDepartments(models);
   return new Map(
     departments.map((department) => [
       department.key,

@@ -5,6 +5,7 @@ import type { Platform } from '../db/models/identity.js';
 import type { PersonDoc } from '../db/models/person.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { HelpdeskError } from '../errors.js';
+import { forgetPeople, peopleCache } from './people-cache.js';
 import { phoneKey } from './phone.js';
 
 /** The active person linked to a platform account, or null. */
@@ -13,9 +14,13 @@ export async function findPersonByIdentity(
   platform: Platform,
   externalId: string,
 ): Promise<PersonDoc | null> {
-  const identity = await models.Identity.findOne({ platform, externalId }).lean();
-  if (!identity) return null;
-  return models.Person.findOne({ _id: identity.personId, active: true }).lean<PersonDoc>();
+  const personId = await peopleCache(models).get(`identity:${platform}:${externalId}`, async () => (await models.Identity.findOne({ platform, externalId }).lean())?.personId ?? null);
+  return personId ? findActivePerson(models, personId) : null;
+}
+
+/** The person with this id, while active; null when there is none or they were deactivated. */
+export function findActivePerson(models: Models, personId: Types.ObjectId): Promise<PersonDoc | null> {
+  return peopleCache(models).get(`person:${personId.toHexString()}`, () => models.Person.findOne({ _id: personId, active: true }).lean<PersonDoc>());
 }
 
 /** The active person with this e-mail (case-insensitive), or null. */
@@ -54,6 +59,7 @@ export async function linkIdentity(
   }
   try {
     await models.Identity.create({ platform, externalId, personId });
+    await forgetPeople(models);
   } catch (error) {
     // Two linking attempts at once: the unique index keeps one; the same person is fine.
     if (!isDuplicateKey(error)) throw error;
@@ -94,6 +100,7 @@ export async function registerPerson(
     role: 'requester',
     origin: 'registration',
   });
+  await forgetPeople(models);
   await linkIdentity(models, platform, externalId, person._id);
   return person.toObject();
 }
@@ -101,10 +108,13 @@ export async function registerPerson(
 /** Sets a person's preferred language (from `/lang` or a Slack profile). */
 export async function setPersonLocale(models: Models, personId: Types.ObjectId, locale: string): Promise<void> {
   await models.Person.updateOne({ _id: personId }, { $set: { locale } });
+  await forgetPeople(models);
 }
 
 /** Platform account ids of a person, for direct messages. */
-export async function identitiesOf(models: Models, personId: Types.ObjectId): Promise<{ platform: Platform; externalId: string }[]> {
-  const rows = await models.Identity.find({ personId }).lean();
-  return rows.map((row) => ({ platform: row.platform, externalId: row.externalId }));
+export function identitiesOf(models: Models, personId: Types.ObjectId): Promise<{ platform: Platform; externalId: string }[]> {
+  return peopleCache(models).get(`identities:${personId.toHexString()}`, async () => {
+    const rows = await models.Identity.find({ personId }).lean();
+    return rows.map((row) => ({ platform: row.platform, externalId: row.externalId }));
+  });
 }

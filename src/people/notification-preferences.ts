@@ -1,3 +1,4 @@
+import { forgetPeople } from './people-cache.js';
 import type { Types } from 'mongoose';
 import type { Models } from '../db/models/index.js';
 import { HelpdeskError } from '../errors.js';
@@ -40,6 +41,9 @@ export async function setNotificationPreferences(
     set['notify.channels'] = [...new Set(change.channels)];
   }
   if (change.muted !== undefined) set['notify.muted'] = change.muted;
-  if (Object.keys(set).length) await models.Person.updateOne({ _id: personId }, { $set: set });
+  if (Object.keys(set).length) {
+    await models.Person.updateOne({ _id: personId }, { $set: set });
+    await forgetPeople(models);
+  }
   return notificationPreferences(models, personId);
 }

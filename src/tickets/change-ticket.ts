@@ -5,7 +5,7 @@ import type { Attachment, Ticket } from '../db/models/ticket.js';
 import type { CommentOrigin } from './comment-input.js';
 import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
-import { applyJournalEvent, claimJournalEvent, rollForward } from './journal.js';
+import { applyJournalEvent, claimJournalEvent, rollForward, ticketAfter } from './journal.js';
 import { loadTicket, notifyListeners } from './load-ticket.js';
 import { slaChanges, slaSettingsOf } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
@@ -92,25 +92,44 @@ function journalEvent(ticket: Ticket, request: ChangeRequest, plan: ChangePlan, 
 export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Promise<ChangeResult> {
   const { models, clock } = deps;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-    const ticket = await loadTicket(deps, request.actor, request.number);
-    if (!can(request.actor, request.action, ticket)) {
-      throw new HelpdeskError('FORBIDDEN', `not allowed to ${request.action} ticket #${ticket.number}`, {
-        number: ticket.number,
-        action: request.action,
-      });
+    // The ticket as this process's last change left it saves a read; the journal's unique
+    // index proves it current (a claim of its next version fails otherwise), and whatever is
+    // decided on it and refused is decided again on the stored ticket.
+    const remembered = attempt === 0 ? deps.recent.get(request.number) : undefined;
+    let ticket: Ticket;
+    let event: JournalEvent;
+    try {
+      ticket = remembered ?? (await loadTicket(deps, request.actor, request.number));
+      if (remembered && !can(request.actor, 'view', ticket)) throw new HelpdeskError('TICKET_NOT_FOUND', `ticket #${request.number} not found`, { number: request.number });
+      if (!can(request.actor, request.action, ticket)) {
+        throw new HelpdeskError('FORBIDDEN', `not allowed to ${request.action} ticket #${ticket.number}`, {
+          number: ticket.number,
+          action: request.action,
+        });
+      }
+      // One instant per change: the metrics it sets and its journal event agree.
+      const now = clock();
+      const plan = await withDerivedFields(deps, ticket, request.actor, await request.plan(ticket, now), now);
+      event = journalEvent(ticket, request, plan, now);
+    } catch (error) {
+      if (remembered) continue;
+      throw error;
     }
-    // One instant per change: the metrics it sets and its journal event agree.
-    const now = clock();
-    const plan = await withDerivedFields(deps, ticket, request.actor, await request.plan(ticket, now), now);
-    const event = journalEvent(ticket, request, plan, now);
     if (!(await claimJournalEvent(models, event))) {
+      deps.recent.forget(request.number);
       await rollForward(models, ticket._id, ticket.version);
       continue;
     }
-    // Usually one update applies the change; the journal is read only when the document lags.
-    if (!(await applyJournalEvent(models, event))) await rollForward(models, ticket._id, ticket.version);
-    const updated = await models.Ticket.findById(ticket._id).lean<Ticket>();
+    // Usually one update applies the change, and the ticket after it is known without reading
+    // it back; the journal is read only when the document lags.
+    let updated: Ticket | null = ticketAfter(ticket, event);
+    if (!(await applyJournalEvent(models, event))) {
+      const stored = await models.Ticket.findById(ticket._id).select({ version: 1 }).lean<Pick<Ticket, 'version'>>();
+      if (stored) await rollForward(models, ticket._id, stored.version);
+      updated = await models.Ticket.findById(ticket._id).lean<Ticket>();
+    }
     if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
+    deps.recent.remember(updated);
     await notifyListeners(deps, event, updated);
     return { ticket: updated, event };
   }

@@ -39,6 +39,29 @@ export async function applyJournalEvent(models: Models, event: JournalEvent): Pr
 }
 
 /**
+ * The ticket document as `applyJournalEvent` leaves it, computed from the document before the
+ * change, so a change need not read its ticket back. Only valid when the update matched (the
+ * document was at the version before the event).
+ */
+export function ticketAfter(ticket: Ticket, event: JournalEvent): Ticket {
+  const next: Record<string, unknown> = { ...ticket, version: event.seq, updatedAt: event.at };
+  for (const { path, value } of event.change.set) {
+    const parts = path.split('.');
+    let target = next;
+    for (const part of parts.slice(0, -1)) {
+      const copy = { ...(target[part] as Record<string, unknown> | undefined) };
+      target[part] = copy;
+      target = copy;
+    }
+    target[parts.at(-1)!] = value;
+  }
+  const addAll = (current: string[], words: string[]) => [...current, ...words.filter((word, i) => !current.includes(word) && words.indexOf(word) === i)];
+  if (event.change.addPublicKeywords.length) next.publicKeywords = addAll(ticket.publicKeywords, event.change.addPublicKeywords);
+  if (event.change.addStaffKeywords.length) next.staffKeywords = addAll(ticket.staffKeywords, event.change.addStaffKeywords);
+  return next as unknown as Ticket;
+}
+
+/**
  * Brings a ticket document up to its journal: applies, in order, every event newer than the
  * document (left behind by a crash between the two writes, or by a writer that lost a race).
  */

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { nextTicketNumber } from '../db/counters.js';
+import { departmentByKey } from '../db/department-cache.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { StoredFile } from '../db/files.js';
 import type { Priority, Ticket, TicketSource } from '../db/models/ticket.js';
@@ -45,7 +46,8 @@ export async function openTicket(
   if (description.length > limits.text) {
     fields.push({ path: 'description', message: `at most ${limits.text} characters` });
   }
-  const department = await models.Department.findOne({ key: input.department, active: true }).lean();
+  const found = await departmentByKey(models, input.department);
+  const department = found?.active ? found : null;
   if (!department) fields.push({ path: 'department', message: `unknown department ${input.department}` });
   const category = input.category ?? null;
   if (department && category && !department.categories.some((c) => c.key === category)) {
@@ -58,7 +60,10 @@ export async function openTicket(
   if (!requesterId.equals(actor.id) && !hasRole(actor, 'agent')) {
     throw new HelpdeskError('STAFF_ONLY', 'only staff may open tickets for someone else');
   }
-  const requester = await models.Person.findOne({ _id: requesterId, active: true }).lean();
+  const [requester, earlierTickets] = await Promise.all([
+    models.Person.findOne({ _id: requesterId, active: true }).lean(),
+    models.Ticket.countDocuments({ requesterId }),
+  ]);
   if (!requester) fields.push({ path: 'requester', message: 'unknown or inactive requester' });
   if (fields.length > 0 || !requester || !department) {
     throw new HelpdeskError('VALIDATION_FAILED', 'the ticket is not valid', {}, fields);
@@ -81,6 +86,7 @@ export async function openTicket(
       phone: requester.phone ?? null,
       company: requester.company ?? null,
       unit: requester.unit ?? null,
+      earlierTickets,
     },
     department: department.key,
     category,
@@ -109,6 +115,7 @@ export async function openTicket(
   await insertWithFreshNumber(deps, ticket);
   const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via };
   await claimJournalEvent(models, event);
+  deps.recent.remember(ticket);
   await notifyListeners(deps, event, ticket);
   return ticket;
 }

@@ -3,6 +3,7 @@ import type { Models } from '../db/models/index.js';
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Ticket } from '../db/models/ticket.js';
 import type { Logger } from '../logger.js';
+import type { RecentTickets } from './recent-tickets.js';
 
 /** Called after every journaled change; the notification outbox subscribes here. */
 export type TicketEventListener = (event: JournalEvent, ticket: Ticket) => void | Promise<void>;
@@ -15,6 +16,8 @@ export interface TicketDeps {
   /** The org's time zone, for hour-of-week metrics. */
   timezone: string;
   listeners: Set<TicketEventListener>;
+  /** Tickets as this process's last changes left them (a first guess for the next change). */
+  recent: RecentTickets;
 }
 
 /** The channel a change came from, recorded in the journal. */

@@ -16,6 +16,7 @@ import { replyToTicket } from './reply-to-ticket.js';
 import { assignTicket } from './assign-ticket.js';
 import { changeStatus, type StatusCommand } from './change-status.js';
 import { getJournal, getTicket } from './get-ticket.js';
+import { RecentTickets } from './recent-tickets.js';
 import { listTickets, type TicketFilter } from './list-tickets.js';
 import { openTicket, type OpenTicketInput } from './open-ticket.js';
 import { rateTicket } from './rate-ticket.js';
@@ -38,7 +39,7 @@ export interface TicketServiceOptions {
  * changes tickets only through these functions, with the acting person.
  */
 export function createTicketService(options: TicketServiceOptions) {
-  const deps: TicketDeps = { ...options, listeners: new Set() };
+  const deps: TicketDeps = { ...options, listeners: new Set(), recent: new RecentTickets() };
   return {
     open: (actor: Actor, input: OpenTicketInput, via: Via) => openTicket(deps, actor, input, via),
     reply: (actor: Actor, number: number, input: CommentInput, via: Via) =>

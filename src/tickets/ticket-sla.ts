@@ -1,3 +1,4 @@
+import { departmentByKey } from '../db/department-cache.js';
 import type { Models } from '../db/models/index.js';
 import type { Ticket, TicketSla, TicketStatus } from '../db/models/ticket.js';
 import { businessMillisBetween } from '../sla/business-calendar.js';
@@ -19,7 +20,7 @@ const targets: SlaTargetName[] = ['firstResponse', 'resolution'];
 
 /** The settings SLA math reads, of a department known by its key. */
 export async function slaSettingsOf(models: Models, department: string): Promise<SlaSettings | undefined> {
-  const found = await models.Department.findOne({ key: department }).select({ settings: 1 }).lean();
+  const found = await departmentByKey(models, department);
   return found?.settings as SlaSettings | undefined;
 }
 

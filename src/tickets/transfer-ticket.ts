@@ -1,3 +1,4 @@
+import { departmentByKey } from '../db/department-cache.js';
 import { HelpdeskError } from '../errors.js';
 import type { Actor } from '../people/actor.js';
 import { changeTicket, type ChangeResult } from './change-ticket.js';
@@ -22,7 +23,8 @@ export async function transferTicket(
   input: TransferInput,
   via: Via,
 ): Promise<ChangeResult> {
-  const department = await deps.models.Department.findOne({ key: input.department, active: true }).lean();
+  const found = await departmentByKey(deps.models, input.department);
+  const department = found?.active ? found : null;
   if (!department) {
     throw new HelpdeskError('VALIDATION_FAILED', `unknown department ${input.department}`, {}, [
       { path: 'department', message: `unknown department ${input.department}` },

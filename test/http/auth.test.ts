@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken, revokeApiToken } from '../../src/people/api-tokens.js';
 import { useTestDatabase } from '../support/database.js';
@@ -59,8 +60,10 @@ describe('REST API: authentication', () => {
 
     const { token: leaverToken } = await createApiToken(db.current.models, { personEmail: org.admin.email, name: 'leaver' });
     await db.current.models.Person.updateOne({ _id: org.admin.actor.id }, { $set: { active: false } });
+    await forgetPeople(db.current.models);
     expect((await api.call(leaverToken, 'GET', '/api/v1/me')).status).toBe(401);
     await db.current.models.Person.updateOne({ _id: org.admin.actor.id }, { $set: { active: true } });
+    await forgetPeople(db.current.models);
   });
 
   it('GET /me tells who the token acts for', async () => {

@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBackgroundJobs, type BackgroundJobs, type BackgroundJobsOptions } from '../../src/jobs/background-jobs.js';
-import { DELIVER_EVENT_JOB, deliveryBackoff } from '../../src/jobs/deliver-event-job.js';
+import { retryDelay } from '../../src/jobs/outbox/dispatcher.js';
 import { OUTBOX_SWEEP_JOB } from '../../src/jobs/outbox-sweep-job.js';
-import { JOBS_COLLECTION } from '../../src/jobs/scheduler.js';
+import { Breakers } from '../../src/notify/breaker.js';
 import { ChannelRegistry } from '../../src/notify/channel.js';
 import { createEventDelivery, DeliveryIncomplete } from '../../src/notify/deliver-event.js';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.js';
@@ -22,7 +22,7 @@ const started: BackgroundJobs[] = [];
 /** One helpdesk instance: its channel, its jobs, and a ticket service that enqueues into them. */
 function instance(options: Partial<BackgroundJobsOptions> = {}) {
   const channel = new RecordingChannel();
-  const channels = new ChannelRegistry();
+  const channels = new ChannelRegistry(fastBreakers());
   channels.register(channel);
   const delivery = createEventDelivery({ models: db.current.models, channels, logger, locale: 'en', clock });
   const jobs = createBackgroundJobs({ db: db.current, delivery, logger, clock, processEveryMs: 100, deliveryRetry: { baseDelayMs: 20 }, ...options });
@@ -32,7 +32,9 @@ function instance(options: Partial<BackgroundJobsOptions> = {}) {
   return { channel, jobs, tickets };
 }
 
-const jobsCollection = () => db.current.connection.collection(JOBS_COLLECTION);
+/** A platform that fails opens its breaker for milliseconds here, not seconds. */
+const fastBreakers = () => new Breakers({ failuresToOpen: 3, openMs: 10, maxOpenMs: 40 });
+const entryOf = (eventId: { toHexString(): string }) => db.current.models.OutboxEntry.findById(eventId.toHexString()).lean();
 const open = (tickets: TicketService, description: string) => tickets.open(org.requester, { description, department: 'it', source: 'telegram' }, 'telegram');
 
 beforeAll(async () => {
@@ -45,14 +47,15 @@ afterEach(async () => {
 });
 
 describe('the notification outbox', () => {
-  it('stores the delivery job before the change returns, then delivers it', async () => {
+  it('stores the delivery before the change returns, then delivers it', async () => {
     const { channel, jobs, tickets } = instance();
     await jobs.start();
     const ticket = await open(tickets, 'Durable before the answer');
     const [opened] = await tickets.journal(org.agent, ticket.number);
-    expect(await jobsCollection().countDocuments({ name: DELIVER_EVENT_JOB, 'data.eventId': opened!._id.toHexString() })).toBe(1);
+    expect(await entryOf(opened!._id)).toMatchObject({ ticketId: ticket._id, seq: 1 });
     await jobs.settle();
     expect(channel.cardsOf(ticket.number)).toHaveLength(1);
+    expect(await entryOf(opened!._id)).toMatchObject({ state: 'done', givenUp: [] });
   });
 
   it('retries a platform that stays down past several attempts, with backoff, and delivers once', async () => {
@@ -78,19 +81,16 @@ describe('the notification outbox', () => {
     expect(channel.cardsOf(ticket.number)).toHaveLength(0);
     expect(logLines.some((line) => line.includes('delivery given up after every retry'))).toBe(true);
     const [opened] = await tickets.journal(org.agent, ticket.number);
-    const job = await jobsCollection().findOne({ 'data.eventId': opened!._id.toHexString() });
-    expect(job?.failReason).toMatch(/delivery incomplete/);
+    expect(await entryOf(opened!._id)).toMatchObject({ state: 'done', givenUp: ['telegram'], lastError: expect.stringMatching(/delivery incomplete/) as unknown });
   });
 
-  it('waits at least what the platform asked for (retry_after) and stops after the last attempt', () => {
-    const backoff = deliveryBackoff({ baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 5 });
+  it('waits at least what the platform asked for (retry_after), doubling up to the longest wait', () => {
+    const policy = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 5 };
     const down = new DeliveryIncomplete([{ target: 'card', error: new Error('network') }]);
-    const context = (attempt: number, error: Error) => ({ attempt, error, jobName: DELIVER_EVENT_JOB, jobData: {} });
-    expect([1, 2, 3, 4].map((attempt) => backoff(context(attempt, down)))).toEqual([1000, 2000, 4000, 8000]);
-    expect(backoff(context(5, down))).toBeNull();
+    expect([1, 2, 3, 4].map((attempt) => retryDelay(policy, attempt, down.retryAfterMs))).toEqual([1000, 2000, 4000, 8000]);
     const flood = Object.assign(new DeliveryIncomplete([]), { retryAfterMs: 30_000 });
-    expect(backoff(context(1, flood))).toBe(30_000);
-    expect(deliveryBackoff({ baseDelayMs: 1000, maxDelayMs: 5000, maxAttempts: 50 })(context(20, down))).toBe(5000);
+    expect(retryDelay(policy, 1, flood.retryAfterMs)).toBe(30_000);
+    expect(retryDelay({ ...policy, maxDelayMs: 5000 }, 20, null)).toBe(5000);
   });
 
   it('delivers, at the next start, an event journaled right before a crash, and only once', async () => {
@@ -109,7 +109,7 @@ describe('the notification outbox', () => {
     // This instance's clock runs two minutes ahead: the event has settled when the sweep looks.
     const ahead = () => new Date(Date.now() + 120_000);
     const channel = new RecordingChannel();
-    const channels = new ChannelRegistry();
+    const channels = new ChannelRegistry(fastBreakers());
     channels.register(channel);
     const delivery = createEventDelivery({ models: db.current.models, channels, logger, locale: 'en', clock: ahead });
     const jobs = createBackgroundJobs({ db: db.current, delivery, logger, clock: ahead, processEveryMs: 100, deliveryRetry: { baseDelayMs: 20 } });
@@ -136,7 +136,7 @@ describe('the notification outbox', () => {
     expect(stopped.channel.calls).toBe(0);
   });
 
-  it('lets a running delivery finish at shutdown, and leaves the job completed, not locked', async () => {
+  it('lets a running delivery finish at shutdown, and leaves the entry done, not held', async () => {
     const { channel, jobs, tickets } = instance();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -147,9 +147,6 @@ describe('the notification outbox', () => {
     };
     await jobs.start();
     const ticket = await open(tickets, 'Delivered during shutdown');
-    while (channel.cards.size === 0 && !(await jobsCollection().findOne({ name: DELIVER_EVENT_JOB, lockedAt: { $ne: null } }))) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
     await new Promise((resolve) => setTimeout(resolve, 200));
     let stopped = false;
     const stopping = jobs.stop().then(() => (stopped = true));
@@ -159,8 +156,6 @@ describe('the notification outbox', () => {
     await stopping;
     expect(channel.cardsOf(ticket.number)).toHaveLength(1);
     const [opened] = await tickets.journal(org.agent, ticket.number);
-    const job = await jobsCollection().findOne({ name: DELIVER_EVENT_JOB, 'data.eventId': opened!._id.toHexString() });
-    expect(job).toMatchObject({ lockedAt: null, nextRunAt: null });
-    expect(job!.lastFinishedAt).toBeInstanceOf(Date);
+    expect(await entryOf(opened!._id)).toMatchObject({ state: 'done', owner: null });
   });
 });

@@ -1,3 +1,4 @@
+import { invalidateDepartments } from '../../src/db/department-cache.js';
 import pino from 'pino';
 import type { Agenda } from 'agenda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +173,7 @@ describe('recurring tickets on Agenda', { timeout: 240_000 }, () => {
     // A database of its own: the app's other jobs (outbox sweep, SLA) have nothing else to chew on there.
     const { models: app } = appDb.current;
     await app.Department.create({ key: 'ops', name: { en: 'Operations' } });
+    invalidateDepartments(app);
     const boss = await app.Person.create({ name: 'Olga Boss', email: 'olga@example.test', role: 'manager', origin: 'config' });
     now = new Date('2026-03-02T14:29:00Z');
     await createScheduleService({ models: app, clock }).add(actorFromPerson(boss.toObject()), { id: 'app-check', cron: '30 14 * * *', timezone: 'UTC', ticket: { department: 'ops', title: 'Daily check' } }, 'api');

@@ -73,7 +73,8 @@ describe('delivering a journal event', () => {
     const { models } = db.current;
     // Cards shown by /ticket in the private chats of an IT agent (333) and of a manager (222).
     for (const [chatId, viewer] of [['333', org.other], ['222', org.agent]] as const) {
-      const { messageId } = await channel.postCard(chatId, channel.cardsOf(opened.ticket.number)[0]![1][0]!);
+      const first = channel.cardsOf(opened.ticket.number)[0]![1][0]!;
+      const { messageId } = await channel.postCard(chatId, () => Promise.resolve(first));
       await models.CardMessage.create({ ticketId: opened.ticket._id, ticketNumber: opened.ticket.number, platform: 'telegram', chatId, messageId, version: 1, viewerId: viewer.id });
     }
     await delivery.deliver(target(await tickets.transfer(org.agent, opened.ticket.number, { department: 'hr' }, 'api')));
@@ -104,6 +105,8 @@ describe('delivering a journal event', () => {
     const results = await Promise.allSettled([opened, taken, opened, taken].map((change, i) => (i % 2 ? second : delivery).deliver(target(change))));
     // A worker that finds a delivery in progress elsewhere asks to be retried, never sends.
     for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(DeliveryIncomplete);
+    // What each worker sent is marked a moment later (in one write): let both marks land.
+    await Promise.all([delivery.flush(), second.flush()]);
     await delivery.deliver(target(opened));
     await delivery.deliver(target(taken));
     expect(channel.cardsOf(opened.ticket.number)).toHaveLength(1);

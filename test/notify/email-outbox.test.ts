@@ -1,3 +1,5 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
+import { invalidateDepartments } from '../../src/db/department-cache.js';
 import { simpleParser } from 'mailparser';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +106,7 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
 
     // Muted: the take and the reply reach Rita nowhere.
     await db.current.models.Person.updateOne({ _id: requester.id }, { $set: { 'notify.muted': true } });
+    await forgetPeople(db.current.models);
     await tickets.take(agent, ticket.number, 'telegram');
     await tickets.reply(agent, ticket.number, { text: 'Restarted the gateway' }, 'telegram');
     await jobs.settle(30_000);
@@ -112,12 +115,14 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     // Tom is on Telegram but chose e-mail: the answer comes by mail only.
     const tom = await db.current.models.Person.create({ name: 'Tom', email: 'tom@x.test', role: 'requester', origin: 'config', notify: { channels: ['email'] } });
     await db.current.models.Identity.create({ platform: 'telegram', externalId: '777', personId: tom._id });
+    await forgetPeople(db.current.models);
     const his = await tickets.open(actorFromPerson(tom.toObject()), { title: 'Mouse', description: 'Broken wheel', department: 'it', source: 'telegram' }, 'telegram');
     await tickets.take(agent, his.number, 'telegram');
     await tickets.reply(agent, his.number, { text: 'New mouse on your desk' }, 'telegram');
     await jobs.settle(30_000);
     // An agent who chose e-mail reads the requester's comment there, not in chat.
     await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.channels': ['email'] } });
+    await forgetPeople(db.current.models);
     await tickets.reply(actorFromPerson(tom.toObject()), his.number, { text: 'Thanks, the wheel still squeaks' }, 'telegram');
     await jobs.settle(30_000);
     const toAnna = mailsTo('anna@x.test');
@@ -125,6 +130,7 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     expect((await simpleParser(toAnna[0]!.raw)).text).toContain('the wheel still squeaks');
     expect(channel.directs.filter((d) => d.userId === '222')).toHaveLength(0);
     await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.channels': [] } });
+    await forgetPeople(db.current.models);
     const toTom = mailsTo('tom@x.test');
     expect(toTom.length).toBeGreaterThanOrEqual(2);
     expect((await simpleParser(toTom[toTom.length - 1]!.raw)).text).toContain('New mouse on your desk');
@@ -133,7 +139,9 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
 
   it('alerts the on-duty people by chat and by e-mail both, muted or not', async () => {
     await db.current.models.Department.updateOne({ key: 'it' }, { $set: { 'settings.onDuty': ['anna@x.test'] } });
+    invalidateDepartments(db.current.models);
     await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.muted': true, 'notify.channels': [] } });
+    await forgetPeople(db.current.models);
     const ticket = await tickets.open(requester, { title: 'Server room flooded', description: 'Water on the floor', department: 'it', source: 'api', priority: 'urgent' }, 'api');
     await tickets.alertOnDuty(await systemActor(db.current.models), ticket.number);
     await jobs.settle(30_000);
@@ -142,10 +150,12 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     expect((await simpleParser(alert[0]!.raw)).text).toContain('Water on the floor');
     expect(channel.directs.filter((d) => d.userId === '222' && d.notice.event.type === 'on_duty_alerted')).toHaveLength(1);
     await db.current.models.Person.updateOne({ _id: agent.id }, { $set: { 'notify.muted': false } });
+    await forgetPeople(db.current.models);
   });
 
   it('an SMTP server that refuses for a while is retried until the mail goes, once', async () => {
     await db.current.models.Person.updateOne({ _id: requester.id }, { $set: { 'notify.muted': false } });
+    await forgetPeople(db.current.models);
     smtp.refuseWith(451, 'try again later');
     const ticket = await tickets.open(requester, { title: 'Badge', description: 'Lost my badge', department: 'it', source: 'api' }, 'api');
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent, JournalEventType } from '../../src/db/models/journal-event.js';
@@ -91,6 +92,7 @@ async function inChannel(channel: string, notice: ChatNotice): Promise<FakeMessa
 
 async function speaks(member: SlackMember, locale: string | null): Promise<void> {
   await h.models.Person.updateOne({ _id: member.person._id }, { $set: { locale } });
+  await forgetPeople(h.models);
 }
 
 function expectValidBlocks(message: FakeMessage | undefined): void {
@@ -144,7 +146,7 @@ describe('slack: SLA alerts, escalations and automatic notices', { timeout: TEST
     expect(sectionTexts(ru)).toContain('Заявку ещё никто не взял');
 
     // The card's footer tells the step.
-    await h.slack.channel.updateCard(h.channels.it.id, card.ts, await ticketCardOf(h.models, step.ticket, 'en'));
+    await h.slack.channel.updateCard(h.channels.it.id, card.ts, () => ticketCardOf(h.models, step.ticket, 'en'));
     expect(all(await h.card(h.channels.it.id, ticket.number))).toContain('Helpdesk*: the first response deadline was missed');
   });
 

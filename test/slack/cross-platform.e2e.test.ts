@@ -106,9 +106,10 @@ describe('one department on Telegram and Slack at once', () => {
     // And answers through the force-reply prompt.
     const mark = tg.lastMessageId(h.group.id);
     await tg.pressButton(ivan.tg!, await h.tgCardShowing(number, 'Assignee: Ivan Agent'), 'Reply');
-    const prompt = await tg.waitForBotMessage(h.group.id, `write the public reply to #${number}`, { after: mark });
-    tg.sendText(ivan.tg!, h.group, 'Try another cable, please.', { replyTo: prompt.message_id });
-    await tg.waitForBotMessage(h.group.id, `Reply on #${number} sent to the requester`, { after: mark });
+    const prompt = await tg.waitForBotMessage(ivan.tg!.id, `write the public reply to #${number}`);
+    const answer = tg.sendText(ivan.tg!, null, 'Try another cable, please.', { replyTo: prompt.message_id });
+    await tg.waitForReaction(ivan.tg!.id, answer.message_id, '👍');
+    expect(tg.botMessages(h.group.id).filter((m) => m.message_id > mark && !m.text?.startsWith('🔵'))).toHaveLength(0);
 
     // Sam reads it where he opened the ticket: the ticket's thread in his DM with the app.
     const notice = await h.waitFor(() => h.slackFake.thread(root.channel, root.ts).find((m) => slackText(m).includes('Try another cable')), 'the reply in the Slack thread');

@@ -1,4 +1,4 @@
-import { ChannelError, type ChatChannel, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type ChatChannel, type DirectNotice, type CardSource } from '../../src/notify/channel.js';
 
 /**
  * A chat platform reached over HTTP (a test's recording server), so a delivery worker in
@@ -20,13 +20,13 @@ export class HttpChannel implements ChatChannel {
     return (await response.json()) as Record<string, string>;
   }
 
-  async postCard(chatId: string, card: TicketCard) {
-    const { messageId } = await this.call('postCard', { chatId, number: card.ticket.number });
+  async postCard(chatId: string, card: CardSource) {
+    const { messageId } = await this.call('postCard', { chatId, number: (await card()).ticket.number });
     return { messageId: messageId! };
   }
 
-  async updateCard(chatId: string, messageId: string, card: TicketCard) {
-    await this.call('updateCard', { chatId, messageId, number: card.ticket.number });
+  async updateCard(chatId: string, messageId: string, card: CardSource) {
+    await this.call('updateCard', { chatId, messageId, number: (await card()).ticket.number });
   }
 
   async sendDirect(userId: string, notice: DirectNotice) {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ChannelError, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
+import { ChannelError, type CardSource, type ChatChannel, type ChatNotice, type DirectFile, type DirectNotice, type TicketCard } from '../../src/notify/channel.js';
 
 /**
  * A chat platform that records what the core asked of it, and can be told to fail: the core's
@@ -29,16 +29,16 @@ export class RecordingChannel implements ChatChannel {
     throw new ChannelError('platform down', { retryable: true, retryAfterMs: this.retryAfterMs });
   }
 
-  async postCard(chatId: string, card: TicketCard) {
+  async postCard(chatId: string, card: CardSource) {
     this.maybeFail();
     const messageId = `${chatId}/${this.nextId++}`;
-    this.cards.set(messageId, [card]);
+    this.cards.set(messageId, [await card()]);
     return { messageId };
   }
 
-  async updateCard(_chatId: string, messageId: string, card: TicketCard) {
+  async updateCard(_chatId: string, messageId: string, card: CardSource) {
     this.maybeFail();
-    this.cards.get(messageId)!.push(card);
+    this.cards.get(messageId)!.push(await card());
   }
 
   async sendDirect(userId: string, notice: DirectNotice) {

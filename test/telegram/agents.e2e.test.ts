@@ -144,9 +144,9 @@ describe('telegram: agents in department groups', () => {
     const { api, people, groups } = h;
     const number = await openTicket('Laptop battery swollen');
     await api.pressButton(people.ivan.user, await h.card(groups.it, number), 'Note');
-    const prompt = await api.waitForBotMessage(groups.it.id, `write an internal note on #${number}`);
-    api.sendText(people.ivan.user, groups.it, 'Supplier warranty covers it, order ref 55-A', { replyTo: prompt.message_id });
-    await api.waitForBotMessage(groups.it.id, `Note added to #${number}`);
+    const prompt = await api.waitForBotMessage(people.ivan.user.id, `write an internal note on #${number}`);
+    const note = api.sendText(people.ivan.user, null, 'Supplier warranty covers it, order ref 55-A', { replyTo: prompt.message_id });
+    await api.waitForReaction(people.ivan.user.id, note.message_id, '👍');
     await h.cardShowing(groups.it, number, 'Ivan Agent added an internal note');
     expect((await h.card(groups.it, number)).text).toContain('🔒 Supplier warranty covers it');
 
@@ -159,11 +159,11 @@ describe('telegram: agents in department groups', () => {
     // The assignee hears of the note in private; answering it continues the internal talk.
     await api.pressButton(people.inna.user, await h.card(groups.it, number), 'Take');
     await h.cardShowing(groups.it, number, 'Assignee: Inna Agent');
-    api.sendText(people.ivan.user, groups.it, 'Spare battery is in the cabinet', { replyTo: prompt.message_id });
+    api.sendText(people.ivan.user, null, 'Spare battery is in the cabinet', { replyTo: prompt.message_id });
     const noticed = await api.waitForBotMessage(people.inna.user.id, 'Spare battery is in the cabinet');
     expect(noticed.text).toContain('internal note');
-    api.sendText(people.inna.user, null, 'Got it, swapping it today', { replyTo: noticed.message_id });
-    await api.waitForBotMessage(people.inna.user.id, `Note added to #${number}`);
+    const answer = api.sendText(people.inna.user, null, 'Got it, swapping it today', { replyTo: noticed.message_id });
+    await api.waitForReaction(people.inna.user.id, answer.message_id, '👍');
     const last = await h.models.JournalEvent.findOne({ ticketNumber: number }).sort({ seq: -1 }).lean();
     expect(last).toMatchObject({ type: 'noted', internal: true, text: 'Got it, swapping it today' });
 
@@ -181,8 +181,8 @@ describe('telegram: agents in department groups', () => {
     const waiting = await api.waitForBotMessage(people.rita.user.id, `#${number} «VPN drops every hour»: Ivan Agent is waiting for your answer.`);
     const card = await h.cardShowing(groups.it, number, 'waiting for requester');
     expect(buttonsOf(card)).toContain('▶️ Resume');
-    api.sendText(people.rita.user, null, 'It dropped at 10:00 and 11:00', { replyTo: waiting.message_id });
-    await api.waitForBotMessage(people.rita.user.id, `Your comment was added to #${number}`);
+    const comment = api.sendText(people.rita.user, null, 'It dropped at 10:00 and 11:00', { replyTo: waiting.message_id });
+    await api.waitForReaction(people.rita.user.id, comment.message_id, '👍');
     await h.cardShowing(groups.it, number, 'in progress');
   });
 

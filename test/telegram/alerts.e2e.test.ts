@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultLimits } from '../../bots/telegram/deps.js';
@@ -85,6 +86,7 @@ async function inGroup(chat: FakeChat, notice: ChatNotice): Promise<ChatMessage[
 
 async function speaks(person: keyof Harness['people'], locale: string | null): Promise<void> {
   await h.models.Person.updateOne({ _id: h.people[person].person._id }, { $set: { locale } });
+  await forgetPeople(h.models);
 }
 
 const due = new Date('2026-11-23T09:30:00Z');
@@ -125,7 +127,7 @@ describe('telegram: SLA alerts, escalations and automatic notices', { timeout: T
     expect(sent.reply_parameters).toEqual({ message_id: card.message_id, allow_sending_without_reply: true });
 
     // The card itself says so: the event in its footer, and "overdue" at the top.
-    await h.telegram.channel.updateCard(String(h.groups.it.id), String(card.message_id), await ticketCardOf(h.models, breached, 'en'));
+    await h.telegram.channel.updateCard(String(h.groups.it.id), String(card.message_id), () => ticketCardOf(h.models, breached, 'en'));
     const edited = await h.card(h.groups.it, ticket.number);
     expect(edited.text!.split('\n')[0]).toContain('⚠️ overdue');
     expect(edited.text).toContain('Helpdesk: the first response deadline was missed');
@@ -210,7 +212,7 @@ describe('telegram: SLA alerts, escalations and automatic notices', { timeout: T
     const [ru] = await direct(h.people.rita.user, step, 'requester', 'ru');
     expect(ru!.text).toContain(`🔒 Заявка #${ticket.number} «Quiet case» закрыта автоматически: ответа не было 5 дн.`);
 
-    await h.telegram.channel.updateCard(String(h.groups.it.id), String((await h.card(h.groups.it, ticket.number)).message_id), await ticketCardOf(h.models, step.ticket, 'en'));
+    await h.telegram.channel.updateCard(String(h.groups.it.id), String((await h.card(h.groups.it, ticket.number)).message_id), () => ticketCardOf(h.models, step.ticket, 'en'));
     expect((await h.card(h.groups.it, ticket.number)).text).toContain('Helpdesk closed the ticket automatically after 5 days without a reply');
   });
 

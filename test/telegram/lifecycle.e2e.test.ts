@@ -83,20 +83,24 @@ describe('telegram: a ticket from the first message to the rating', () => {
     const afterTake = edits();
     expect(afterTake).toBeGreaterThanOrEqual(1);
 
-    // Ivan replies through the force-reply prompt; the requester gets the answer.
-    await api.pressButton(ivan.user, await h.card(groups.it, number), 'Reply');
-    const prompt = await api.waitForBotMessage(groups.it.id, `write the public reply to #${number}`);
+    // Ivan replies through the force-reply prompt, which comes to his private chat with the bot
+    // (nothing of the group's budget spent); the requester gets the answer.
+    const groupBefore = api.botMessages(groups.it.id).length;
+    const toast = await api.pressButton(ivan.user, await h.card(groups.it, number), 'Reply');
+    expect(toast.text).toBe(`✍️ Write your reply to #${number} in your private chat with me.`);
+    const prompt = await api.waitForBotMessage(ivan.user.id, `write the public reply to #${number}`);
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
-    api.sendText(ivan.user, groups.it, 'Please switch it off and on. Does it still jam?', { replyTo: prompt.message_id });
-    await api.waitForBotMessage(groups.it.id, `Reply on #${number} sent to the requester`);
+    const answer = api.sendText(ivan.user, null, 'Please switch it off and on. Does it still jam?', { replyTo: prompt.message_id });
+    await api.waitForReaction(ivan.user.id, answer.message_id, '👍');
+    expect(api.botMessages(groups.it.id)).toHaveLength(groupBefore);
     const relayed = await api.waitForBotMessage(ritaChat, 'Please switch it off and on');
     expect(relayed.text).toContain(`Ivan Agent answered on #${number}`);
     await h.cardShowing(groups.it, number, 'Ivan Agent replied');
     expect(edits()).toBeGreaterThan(afterTake);
 
     // The requester answers by replying to that message, with a photo.
-    api.sendPhoto(rita.user, null, { data: Buffer.alloc(3000, 7), caption: 'Still jams, see the photo', replyTo: relayed.message_id });
-    await api.waitForBotMessage(ritaChat, `Your comment was added to #${number}`);
+    const photo = api.sendPhoto(rita.user, null, { data: Buffer.alloc(3000, 7), caption: 'Still jams, see the photo', replyTo: relayed.message_id });
+    await api.waitForReaction(ritaChat, photo.message_id, '👍');
     const toAgent = await api.waitForBotMessage(ivan.user.id, 'Still jams, see the photo');
     expect(toAgent.text).toContain(`Rita Requester answered on #${number}`);
     await api.waitFor(() => api.botMessages(ivan.user.id).find((m) => m.document?.file_name?.startsWith('photo_')), 5000, 'relayed photo');
@@ -113,8 +117,8 @@ describe('telegram: a ticket from the first message to the rating', () => {
     const rated = await api.pressButton(rita.user, resolved, '5 ⭐');
     expect(rated.text).toContain('5/5');
     const thanks = await api.waitForBotMessage(ritaChat, 'Want to add a comment');
-    api.sendText(rita.user, null, 'Fast and friendly', { replyTo: thanks.message_id });
-    await api.waitForBotMessage(ritaChat, `your comment on #${number} is saved`);
+    const ratingComment = api.sendText(rita.user, null, 'Fast and friendly', { replyTo: thanks.message_id });
+    await api.waitForReaction(ritaChat, ratingComment.message_id, '👍');
     await h.settle();
     const final = await h.models.Ticket.findOne({ number }).lean();
     expect(final).toMatchObject({ status: 'resolved', rating: { score: 5, comment: 'Fast and friendly' } });

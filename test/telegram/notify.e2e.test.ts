@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeUser } from './support/bot-api-fake.js';
 import { useTestDatabase } from '../support/database.js';
@@ -61,6 +62,7 @@ describe('telegram: /notify', { timeout: 120_000 }, () => {
     const user = h.api.createUser({ firstName: 'Olga', languageCode: 'en' });
     const person = await h.models.Person.create({ name: 'Olga Requester', role: 'requester', origin: 'config', locale: 'ru' });
     await h.models.Identity.create({ platform: 'telegram', externalId: String(user.id), personId: person._id });
+    await forgetPeople(h.models);
     await command(user, '/notify mute', 'Сохранено. 🔕 Уведомления отключены');
     expect(await command(user, '/notify голубь', '«голубь» — это не настройка и не канал')).toContain('/notify default');
     expect((await h.models.Person.findById(person._id).lean())?.notify).toMatchObject({ muted: true });

@@ -44,13 +44,23 @@ describe('telegram: order and parallelism of updates', () => {
     const { api, people, groups } = h;
     const ticket = await h.tickets.open(people.rita.actor, { description: 'Keyboard missing keys', department: 'it', source: 'telegram' }, 'telegram');
     let card = await h.cardShowing(groups.it, ticket.number, 'Keyboard missing keys');
+    // An agent the bot may not write to (never pressed Start) gets the prompt in the group.
+    const nina = await h.addMember('Nina Newcomer', 'agent', ['it'], { started: false });
     const from = api.recorded.length;
-    await api.pressButton(people.ivan.user, card, 'Note');
+    const toast = await api.pressButton(nina.user, card, 'Note');
+    expect(toast.text).toBe(`Write your note on #${ticket.number}`);
     const prompt = await api.waitForBotMessage(groups.it.id, `write an internal note on #${ticket.number}`);
     expect(prompt.reply_markup).toMatchObject({ force_reply: true, selective: true });
     // The press is answered first: the prompt may wait for the group's rate limit.
-    const calls = api.recorded.slice(from).map((call) => call.method);
+    const calls = api.recorded.slice(from).filter((call) => call.method !== 'sendMessage' || call.payload.chat_id === groups.it.id).map((call) => call.method);
     expect(calls.indexOf('answerCallbackQuery')).toBeLessThan(calls.indexOf('sendMessage'));
+    // The answer is confirmed with a reaction and the prompt goes: the group keeps cards and answers only.
+    const groupMessages = api.botMessages(groups.it.id).length;
+    const note = api.sendText(nina.user, groups.it, 'Keys 7 and 8 are missing', { replyTo: prompt.message_id });
+    await api.waitForReaction(groups.it.id, note.message_id, '👍');
+    await api.waitFor(() => api.message(groups.it.id, prompt.message_id)?.deleted, 5000, 'the answered prompt removed');
+    expect(api.botMessages(groups.it.id)).toHaveLength(groupMessages - 1);
+    expect(await h.models.JournalEvent.findOne({ ticketNumber: ticket.number, type: 'noted' }).lean()).toMatchObject({ text: 'Keys 7 and 8 are missing', actorName: 'Nina Newcomer' });
 
     await api.pressButton(people.ivan.user, card, 'Take');
     card = await h.cardShowing(groups.it, ticket.number, 'Assignee: Ivan Agent');

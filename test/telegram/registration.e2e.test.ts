@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../src/people/people-cache.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorFromPerson } from '../../src/people/actor.js';
 import { useTestDatabase } from '../support/database.js';
@@ -88,6 +89,7 @@ describe('telegram: /start links people, /lang sets the language', () => {
     const user = api.createUser({ firstName: 'Олег', languageCode: 'ru' });
     const oleg = await models.Person.create({ name: 'Олег Сидоров', email: 'oleg@example.test', role: 'requester', origin: 'config' });
     await models.Identity.create({ platform: 'telegram', externalId: String(user.id), personId: oleg._id });
+    await forgetPeople(models);
     api.sendText(user, null, '/my');
     await api.waitForBotMessage(user.id, 'У вас пока нет заявок');
     const ticket = await h.tickets.open(actorFromPerson(oleg.toObject()), { description: 'Не печатает принтер', department: 'it', source: 'telegram' }, 'telegram');

@@ -124,8 +124,8 @@ describe('telegram: requesters in their private chat', () => {
     expect(history.text).not.toContain('Secret staff remark');
     expect(history.text).not.toContain('internal note');
     // Replying to the history comments on the ticket.
-    api.sendText(people.rita.user, null, 'Thanks, noted', { replyTo: history.message_id });
-    await api.waitForBotMessage(chat, `Your comment was added to #${last}`, { after: mark });
+    const thanks = api.sendText(people.rita.user, null, 'Thanks, noted', { replyTo: history.message_id });
+    await api.waitForReaction(chat, thanks.message_id, '👍');
   });
 
   it('reopens a resolved ticket when the requester replies instead of rating; a closed one takes no comments', async () => {
@@ -136,8 +136,8 @@ describe('telegram: requesters in their private chat', () => {
     await h.tickets.changeStatus(people.ivan.actor, ticket.number, 'resolve', 'telegram');
     const resolved = await api.waitForBotMessage(chat, `#${ticket.number} «Monitor flickers» was resolved by Ivan Agent`);
     expect(buttonsOf(resolved)).toHaveLength(5);
-    api.sendText(people.rita.user, null, 'It still flickers after the cable swap', { replyTo: resolved.message_id });
-    await api.waitForBotMessage(chat, `Your comment was added to #${ticket.number}`);
+    const again = api.sendText(people.rita.user, null, 'It still flickers after the cable swap', { replyTo: resolved.message_id });
+    await api.waitForReaction(chat, again.message_id, '👍');
     await h.settle();
     expect(await h.models.Ticket.findOne({ number: ticket.number }).lean()).toMatchObject({ status: 'in_progress', rating: null, metrics: { reopenCount: 1 } });
     await h.cardShowing(groups.it, ticket.number, 'in progress');

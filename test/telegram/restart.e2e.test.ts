@@ -100,9 +100,9 @@ describe('telegram: restarts and repeated updates', () => {
     const ticket = await h.tickets.open(people.rita.actor, { description: 'Dedupe me', department: 'hr', source: 'telegram' }, 'telegram');
     await h.tickets.reply(people.hanna.actor, ticket.number, { text: 'Which dates?' }, 'telegram');
     const notice = await api.waitForBotMessage(people.rita.user.id, 'Which dates?');
-    api.sendText(people.rita.user, null, 'From 1 to 14 July', { replyTo: notice.message_id });
+    const answer = api.sendText(people.rita.user, null, 'From 1 to 14 July', { replyTo: notice.message_id });
     api.repeatLastUpdate();
-    await api.waitForBotMessage(people.rita.user.id, `Your comment was added to #${ticket.number}`);
+    await api.waitForReaction(people.rita.user.id, answer.message_id, '👍');
     await h.settle();
     await new Promise((resolve) => setTimeout(resolve, 300));
     const replies = await h.models.JournalEvent.find({ ticketNumber: ticket.number, type: 'replied' }).lean();

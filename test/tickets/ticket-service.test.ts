@@ -1,3 +1,4 @@
+import { invalidateDepartments } from '../../src/db/department-cache.js';
 import { Types } from 'mongoose';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -280,6 +281,7 @@ describe('SLA due dates', () => {
       { key: 'ops', name: { en: 'Ops' }, settings: { timezone: 'UTC', hours: 'always', holidays: [], sla: { normal: target(60, 480), urgent: target(15, 120) } } },
       { key: 'fac', name: { en: 'Facilities' }, settings: { timezone: 'UTC', hours: 'always', holidays: [], sla: { urgent: target(240, 2880) } } },
     ]);
+    invalidateDepartments(models);
     const opsAgent = await person('opsagent', 'coordinator', ['ops']);
     const openedAt = new Date(now);
     const at = (minutes: number) => new Date(openedAt.getTime() + minutes * 60_000);

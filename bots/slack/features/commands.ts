@@ -1,3 +1,4 @@
+import { saveCardRecord } from '../../../src/notify/card-records.js';
 import type { App, RespondArguments, RespondFn, SlashCommand } from '@slack/bolt';
 import type { Ticket } from '../../../src/db/models/ticket.js';
 import { bindChat } from '../../../src/notify/bind-chat.js';
@@ -72,11 +73,7 @@ export function commandsFeature(app: App, services: SlackServices, options: { re
     const channel = await api.openDm(command.user_id);
     const rendered = await services.cards.render(await services.cards.cardOf(ticket));
     const posted = await api.call('chat.postMessage', { channel, text: rendered.text, blocks: rendered.blocks });
-    await models.CardMessage.updateOne(
-      { ticketId: ticket._id, platform: 'slack', chatId: channel },
-      { $set: { messageId: String(posted.ts), version: ticket.version, ticketNumber: ticket.number, viewerId: actor.id, frozen: false } },
-      { upsert: true },
-    );
+    await saveCardRecord(models, { ticketId: ticket._id, platform: 'slack', chatId: channel }, { messageId: String(posted.ts), version: ticket.version, ticketNumber: ticket.number, viewerId: actor.id, frozen: false });
     await respond({ response_type: 'ephemeral', text: `${note}\n${tr.t('slack.ticket.sent_to_dm', { number: ticket.number })}` });
   }
 

@@ -1,3 +1,4 @@
+import { forgetPeople } from '../../../src/people/people-cache.js';
 import type { Models } from '../../../src/db/models/index.js';
 import type { PersonDoc } from '../../../src/db/models/person.js';
 import { isHelpdeskError } from '../../../src/errors.js';
@@ -61,6 +62,7 @@ export function createSlackPeople(deps: { api: SlackApi; models: Models; org: Sl
   async function register(userId: string, found: Profile): Promise<PersonDoc | null> {
     if (!org.registrationOpen || !found.email) return null;
     const created = await models.Person.create({ name: found.name, email: found.email, role: 'requester', origin: 'registration', ...(found.locale ? { locale: found.locale.slice(0, 2) } : {}) });
+    await forgetPeople(models);
     logger.info({ slackUser: userId, person: created._id.toString() }, 'slack user registered as a requester');
     return link(userId, created.toObject());
   }

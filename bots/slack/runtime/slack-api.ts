@@ -22,6 +22,11 @@ export interface SlackResult {
  */
 export interface SlackApi {
   call(method: string, args: Record<string, unknown>): Promise<SlackResult>;
+  /**
+   * Waits for the channel's pace first, then builds the arguments: a card rendered after the
+   * wait shows the ticket as it is then, not as it was when the call was asked for.
+   */
+  callWhenReady(method: string, channel: string, args: () => Promise<Record<string, unknown>>): Promise<SlackResult>;
   /** Uploads a file into a channel (or a thread), the files.uploadV2 way. */
   upload(args: { channel: string; threadTs?: string; filename: string; data: Buffer; comment?: string }): Promise<void>;
   /** The id of the person's DM with the app (conversations.open). */
@@ -51,6 +56,10 @@ export function createSlackApi(token: string, options: WebClientOptions, limits:
   return {
     client,
     call,
+    async callWhenReady(method, channel, args) {
+      await pacer.before(method, channel);
+      return (await client.apiCall(method, await args())) as SlackResult;
+    },
     async openDm(userId) {
       const { channel } = await call('conversations.open', { users: userId });
       const id = typeof channel === 'object' ? channel.id : undefined;

@@ -12,6 +12,7 @@ import type { BotContext } from '../context.js';
 import { InvalidButtonError } from '../runtime/bot-errors.js';
 import { numberField, onButton, textField } from '../runtime/buttons.js';
 import { requireActor } from '../runtime/guards.js';
+import { isForbidden } from '../runtime/telegram-errors.js';
 import type { BotServices } from '../services.js';
 import { assignKeyboard, cardAction, cardKeyboard, priorityKeyboard, transferKeyboard } from '../ui/card-keyboard.js';
 import { html } from '../ui/html.js';
@@ -94,18 +95,36 @@ export function cardActionsFeature(services: BotServices, views: TicketViews): C
     await done(ctx, command, number);
   });
 
+  /** A force-reply prompt for the agent's answer, remembered so the answer finds its ticket. */
+  async function prompt(ctx: BotContext, target: number, kind: 'reply' | 'note', number: number, replyTo?: number) {
+    const mention = html`<a href="tg://user?id=${ctx.from!.id}">${ctx.actor!.name}</a>`;
+    const sent = await ctx.api.sendMessage(target, ctx.html(`tg.prompt.${kind}`, { number, name: mention }).value, {
+      parse_mode: 'HTML',
+      reply_markup: { force_reply: true, selective: true, input_field_placeholder: ctx.t(`tg.prompt.${kind}_placeholder`, { number }) },
+      ...(replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+    });
+    await services.links.remember(target, sent.message_id, { kind, ticket: number });
+  }
+
   composer.filter(onButton(cardAction.reply, cardAction.note), async (ctx) => {
     const { actor, number, chatId } = press(ctx);
     const kind = ctx.button!.action === cardAction.reply ? 'reply' : 'note';
     await authorized(actor, number, kind);
+    if (ctx.chat?.type !== 'private') {
+      // Asked in the agent's private chat with the bot, the prompt and the answer cost the
+      // group nothing of its 20 messages a minute (cards come first); a group prompt is the
+      // fallback for agents the bot may not write to (they never pressed Start).
+      const privately = await prompt(ctx, ctx.from!.id, kind, number).then(
+        () => true,
+        (error: unknown) => {
+          if (!isForbidden(error)) throw error;
+          return false;
+        },
+      );
+      if (privately) return void (await acknowledge(ctx, ctx.t(`tg.prompt.${kind}_private_toast`, { number })));
+    }
     await acknowledge(ctx, ctx.t(`tg.prompt.${kind}_toast`, { number }));
-    const mention = html`<a href="tg://user?id=${ctx.from!.id}">${actor.name}</a>`;
-    const prompt = await ctx.reply(ctx.html(`tg.prompt.${kind}`, { number, name: mention }).value, {
-      parse_mode: 'HTML',
-      reply_markup: { force_reply: true, selective: true, input_field_placeholder: ctx.t(`tg.prompt.${kind}_placeholder`, { number }) },
-      ...(ctx.callbackQuery?.message ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
-    });
-    await services.links.remember(chatId, prompt.message_id, { kind, ticket: number });
+    await prompt(ctx, chatId, kind, number, ctx.callbackQuery?.message?.message_id);
   });
 
   composer.filter(onButton(cardAction.history), async (ctx) => {

@@ -3,7 +3,8 @@ import type { Message } from 'grammy/types';
 import type { StoredFile } from '../../../src/db/files.js';
 import { hasRole } from '../../../src/people/policy.js';
 import type { BotContext } from '../context.js';
-import { replyParameters, requireActor } from '../runtime/guards.js';
+import { confirmTaken } from '../runtime/confirm.js';
+import { requireActor } from '../runtime/guards.js';
 import type { BotServices } from '../services.js';
 import type { MessageLink } from '../store/message-links.js';
 
@@ -57,8 +58,11 @@ export function repliesFeature(services: BotServices): Composer<BotContext> {
           throw error;
         }
       }
-      const sent = await ctx.reply(confirmation, replyParameters(ctx));
-      if (ctx.chat.type === 'private') await links.remember(ctx.chat.id, sent.message_id, { kind: 'ticket', ticket: link.ticket });
+      await confirmTaken(ctx, services, confirmation, link.ticket);
+      if ((link.kind === 'reply' || link.kind === 'note') && ctx.chat.type !== 'private') {
+        // A prompt in a group did its job: it goes, so the group shows cards and answers only.
+        await services.optional('removing an answered prompt', ctx.api.deleteMessage(ctx.chat.id, ctx.message.reply_to_message!.message_id));
+      }
     });
 
   return composer;

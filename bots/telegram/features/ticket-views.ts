@@ -1,3 +1,4 @@
+import { saveCardRecord } from '../../../src/notify/card-records.js';
 import type { Ticket } from '../../../src/db/models/ticket.js';
 import { departmentOfChat } from '../../../src/notify/bound-chats.js';
 import { can } from '../../../src/people/policy.js';
@@ -70,11 +71,7 @@ export function ticketViews(services: BotServices) {
     const message = await ctx.reply(text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
     // In a private chat the card is one person's: it follows the ticket only while they may see it.
     const viewerId = ctx.chat?.type === 'private' ? requireActor(ctx).id : null;
-    await models.CardMessage.updateOne(
-      { ticketId: ticket._id, platform: 'telegram', chatId },
-      { $set: { messageId: String(message.message_id), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false } },
-      { upsert: true },
-    );
+    await saveCardRecord(models, { ticketId: ticket._id, platform: 'telegram', chatId: String(chatId) }, { messageId: String(message.message_id), version: ticket.version, ticketNumber: ticket.number, viewerId, frozen: false });
   }
 
   /** Staff who work the ticket get its card; everyone else (the requester) its public history. */

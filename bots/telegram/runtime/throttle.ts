@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Transformer } from 'grammy';
 
 export interface ThrottleOptions {
@@ -14,17 +15,20 @@ export interface ThrottleOptions {
   privateWindowMs?: number;
 }
 
+/** Card edits go first into a chat whose budget is spent; everything else waits behind them. */
+export type Priority = 'card' | 'normal';
+
 /**
  * At most `limit` messages in any window of `lengthMs`, as Telegram counts them: from the
  * moment a message reaches it. That moment is only known to lie between handing the call over
  * and its answer, so a message holds its place from the hand-over until `lengthMs` after its
  * answer. (Pacing by hand-over alone let a burst's first calls arrive late and the next
  * window's first calls early: 31 messages within one second on Telegram's clock, and a 429.)
- * Places are handed out in call order.
+ * Places go to waiting card edits first, then to the others in call order.
  */
 class Window {
   private used = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: Record<Priority, (() => void)[]> = { card: [], normal: [] };
 
   constructor(
     private readonly limit: number,
@@ -32,12 +36,13 @@ class Window {
   ) {}
 
   /** Resolves when the caller holds a place; it must call `answered` once the call returned. */
-  take(): Promise<void> {
-    if (this.used < this.limit && this.waiting.length === 0) {
+  take(priority: Priority): Promise<void> {
+    const ahead = this.waiting.card.length + (priority === 'normal' ? this.waiting.normal.length : 0);
+    if (this.used < this.limit && ahead === 0) {
       this.used += 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => this.waiting[priority].push(resolve));
   }
 
   answered(): void {
@@ -47,18 +52,18 @@ class Window {
 
   /** True when nothing was sent within the window and nobody waits. */
   idle(): boolean {
-    return this.used === 0 && this.waiting.length === 0;
+    return this.used === 0 && this.waiting.card.length === 0 && this.waiting.normal.length === 0;
   }
 
   private free(): void {
-    const next = this.waiting.shift();
+    const next = this.waiting.card.shift() ?? this.waiting.normal.shift();
     // The place passes straight to the next caller, so no newcomer can overtake it.
     if (next) next();
     else this.used -= 1;
   }
 }
 
-/** Calls that put a message into a chat; the rest (callback answers, getFile...) pass freely. */
+/** Calls that put a message into a chat; the rest (callback answers, getFile, reactions...) pass freely. */
 function isOutgoingMessage(method: string): boolean {
   return /^(send|edit|copy|forward)/.test(method) && method !== 'sendChatAction';
 }
@@ -67,14 +72,32 @@ function isGroup(chatId: unknown): boolean {
   return (typeof chatId === 'number' && chatId < 0) || (typeof chatId === 'string' && /^[-@]/.test(chatId));
 }
 
+/** A place held by `withPlace` for the next message into one chat. */
+interface HeldPlace {
+  chatId: string;
+  used: boolean;
+}
+
+export interface Throttle {
+  /** The grammY transformer that delays each outgoing message until it fits the limits. */
+  transformer: Transformer;
+  /**
+   * Waits for a place for one message into `chatId`, then runs `send`, whose first message into
+   * that chat uses the place. What `send` renders after the wait is what goes out: a card that
+   * waited for a busy group's budget shows the ticket as it is then, not as it was.
+   */
+  withPlace<T>(chatId: number | string, priority: Priority, send: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Keeps outgoing messages under Telegram's limits (about 30 per second overall, 20 per minute
  * in one group, optionally a short burst per private chat) by delaying them: bursts wait their
  * turn instead of meeting 429s.
  */
-export function throttleTransformer(options: ThrottleOptions): Transformer {
+export function createThrottle(options: ThrottleOptions): Throttle {
   const global = new Window(options.globalPerSecond, 1000);
   const chats = new Map<string, Window>();
+  const held = new AsyncLocalStorage<HeldPlace>();
 
   /** The window of one chat, or none when that kind of chat has no limit of its own. */
   function chatWindow(chatId: number | string): Window | null {
@@ -91,19 +114,48 @@ export function throttleTransformer(options: ThrottleOptions): Transformer {
     return window;
   }
 
-  return async (prev, method, payload, signal) => {
-    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
-    if (!isOutgoingMessage(method) || (typeof chatId !== 'number' && typeof chatId !== 'string')) return prev(method, payload, signal);
+  async function acquire(chatId: number | string, priority: Priority): Promise<() => void> {
     const chat = chatWindow(chatId);
-    await chat?.take();
-    await global.take();
-    try {
-      return await prev(method, payload, signal);
-    } finally {
+    await chat?.take(priority);
+    await global.take(priority);
+    return () => {
       chat?.answered();
       global.answered();
       // Forget quiet chats so the map does not grow with every chat ever seen.
       if (chats.size > 1000) for (const [key, window] of chats) if (window.idle()) chats.delete(key);
+    };
+  }
+
+  const transformer: Transformer = async (prev, method, payload, signal) => {
+    const chatId = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    if (!isOutgoingMessage(method) || (typeof chatId !== 'number' && typeof chatId !== 'string')) return prev(method, payload, signal);
+    const place = held.getStore();
+    if (place && !place.used && place.chatId === String(chatId)) {
+      place.used = true;
+      return prev(method, payload, signal);
+    }
+    const release = await acquire(chatId, 'normal');
+    try {
+      return await prev(method, payload, signal);
+    } finally {
+      release();
     }
   };
+
+  return {
+    transformer,
+    async withPlace(chatId, priority, send) {
+      const release = await acquire(chatId, priority);
+      try {
+        return await held.run({ chatId: String(chatId), used: false }, send);
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** The transformer alone, for callers that never reserve a place. */
+export function throttleTransformer(options: ThrottleOptions): Transformer {
+  return createThrottle(options).transformer;
 }

@@ -4,17 +4,56 @@ import type { SessionData } from '../context.js';
 import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
- * Dialog state lives in MongoDB (KvEntry scope `tg-session`), written after every update, so
- * a restart in the middle of /new or of the registration continues where the user was.
+ * Dialog state lives in MongoDB (KvEntry scope `tg-session`), so a restart in the middle of
+ * /new or of the registration continues where the user was.
  */
 export const SESSION_SCOPE = 'tg-session';
 
-export function sessionStorage(models: Models): StorageAdapter<SessionData> {
+/** Sessions remembered in memory at most; the oldest go first. */
+const REMEMBERED = 10_000;
+const EMPTY = '{}';
+
+/**
+ * grammY reads a chat's session before each update and writes it after. Most updates change
+ * nothing (a comment, a button press), so a session is written only when it changed, and an
+ * empty one is never stored. With `cacheReads` (long polling: Telegram hands every update of
+ * the bot to this one process, and updates of one chat are handled in order) the session is
+ * also kept in memory, so reading it costs nothing; with webhooks several instances may share
+ * the updates, so it is read each time.
+ */
+export function sessionStorage(models: Models, options: { cacheReads: boolean }): StorageAdapter<SessionData> {
   const kv = kvScope<SessionData>(models, SESSION_SCOPE);
+  /** The session as last read or written, as JSON (EMPTY: none stored). */
+  const known = new Map<string, string>();
+
+  function remember(key: string, json: string): void {
+    known.delete(key);
+    known.set(key, json);
+    if (known.size > REMEMBERED) known.delete(known.keys().next().value!);
+  }
+
   return {
-    read: (key) => kv.get(key),
-    // A JSON round trip drops undefined fields, which the driver would store as null.
-    write: (key, value) => kv.set(key, JSON.parse(JSON.stringify(value)) as SessionData),
-    delete: (key) => kv.delete(key),
+    async read(key) {
+      const cached = options.cacheReads ? known.get(key) : undefined;
+      if (cached !== undefined) return cached === EMPTY ? undefined : (JSON.parse(cached) as SessionData);
+      const value = await kv.get(key);
+      remember(key, value ? JSON.stringify(value) : EMPTY);
+      return value;
+    },
+    async write(key, value) {
+      // A JSON round trip drops undefined fields, which the driver would store as null.
+      const json = JSON.stringify(value);
+      if (known.get(key) === json) return;
+      if (json === EMPTY) {
+        if (known.get(key) !== undefined) await kv.delete(key);
+      } else {
+        await kv.set(key, JSON.parse(json) as SessionData);
+      }
+      remember(key, json);
+    },
+    async delete(key) {
+      await kv.delete(key);
+      remember(key, EMPTY);
+    },
   };
 }

@@ -12,7 +12,8 @@ export interface UserLanguages {
 
 export function userLanguages(models: Models): UserLanguages {
   const kv = kvScope<{ languageCode: string }>(models, 'tg-user');
-  const known = new Map<string, string>();
+  /** What is known per user; null: nothing stored (asked once, then remembered as such). */
+  const known = new Map<string, string | null>();
   return {
     async seen(userId, languageCode) {
       if (!languageCode || known.get(String(userId)) === languageCode) return;
@@ -21,9 +22,10 @@ export function userLanguages(models: Models): UserLanguages {
     },
     async of(userId) {
       const cached = known.get(String(userId));
-      if (cached) return cached;
+      if (cached !== undefined) return cached;
       const stored = await kv.get(String(userId));
-      if (stored) known.set(String(userId), stored.languageCode);
+      known.set(String(userId), stored?.languageCode ?? null);
+      if (known.size > 50_000) known.delete(known.keys().next().value!);
       return stored?.languageCode ?? null;
     },
   };

@@ -23,6 +23,8 @@ export interface RequesterSnapshot {
   phone?: string | null;
   company?: string | null;
   unit?: string | null;
+  /** Tickets the requester had opened before this one, counted at opening (cards show it). */
+  earlierTickets?: number | null;
 }
 
 export interface TicketSla {
@@ -127,6 +129,7 @@ export const ticketSchema = new Schema(
       phone: String,
       company: String,
       unit: String,
+      earlierTickets: { type: Number, default: null },
     },
     department: { type: String, required: true },
     category: { type: String, default: null },

@@ -45,6 +45,8 @@ export interface ChatMessage {
   contact?: Json;
   edits: number;
   deleted?: boolean;
+  /** Reactions the bot set on the message (emoji). */
+  reactions?: string[];
 }
 
 export interface CallbackAnswer {
@@ -110,6 +112,9 @@ class SendWindow {
 function isOutgoingMessage(method: string): boolean {
   return /^(send|edit|copy|forward)/.test(method) && method !== 'sendChatAction';
 }
+
+/** A sample of the emoji Telegram accepts as reactions. */
+const allowedReactions = new Set(['👍', '👎', '❤', '🔥', '👏', '🤔', '🙏', '👌', '✍', '👀', '🤝', '💯', '⚡', '🏆']);
 
 const allowedTags = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler', 'span']);
 
@@ -199,6 +204,8 @@ export class BotApiFake {
   private failures: { method: string; error: Json; times: number }[] = [];
   private holds = new Map<string, Promise<void>>();
   private blocked = new Set<number>();
+  /** Users who ever opened their private chat with the bot: the bot may not write first to others. */
+  private started = new Set<number>();
   private migrated = new Map<number, number>();
   private webhook: { url: string; secret?: string } | null = null;
   private delivering = false;
@@ -209,6 +216,7 @@ export class BotApiFake {
   private globalWindow: SendWindow | null = null;
   private chatWindows = new Map<number, SendWindow>();
   private answered429 = 0;
+  private watchers: ((message: ChatMessage) => void)[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -229,8 +237,10 @@ export class BotApiFake {
 
   // ---- users and chats
 
-  createUser(options: { firstName?: string; languageCode?: string; username?: string } = {}): FakeUser {
+  /** A user; `started: false` never opened a private chat with the bot, which may then not write to them first. */
+  createUser(options: { firstName?: string; languageCode?: string; username?: string; started?: boolean } = {}): FakeUser {
     const id = this.nextUserId++;
+    if (options.started ?? true) this.started.add(id);
     const user: FakeUser = { id, is_bot: false, first_name: options.firstName ?? `User${id}`, ...(options.username ? { username: options.username } : {}), ...(options.languageCode ? { language_code: options.languageCode } : {}) };
     this.chats.set(id, { id, type: 'private', first_name: user.first_name });
     return user;
@@ -393,6 +403,14 @@ export class BotApiFake {
 
   // ---- what tests inspect
 
+  /** Calls `listener` with every message a chat shows anew: sent by the bot or a user, or edited. */
+  watch(listener: (message: ChatMessage) => void): () => void {
+    this.watchers.push(listener);
+    return () => {
+      this.watchers = this.watchers.filter((watcher) => watcher !== listener);
+    };
+  }
+
   messages(chatId: number): ChatMessage[] {
     return (this.history.get(chatId) ?? []).filter((m) => !m.deleted);
   }
@@ -423,6 +441,14 @@ export class BotApiFake {
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** Waits until the bot reacted to a message with `emoji`. */
+  waitForReaction(chatId: number, messageId: number, emoji: string, timeoutMs = 8000): Promise<ChatMessage> {
+    return this.waitFor(() => {
+      const message = this.message(chatId, messageId);
+      return message?.reactions?.includes(emoji) ? message : undefined;
+    }, timeoutMs, `reaction ${emoji} on message ${messageId} in chat ${chatId}`);
   }
 
   /** Waits for a bot message in the chat whose text matches, sent after `after` messages. */
@@ -461,6 +487,7 @@ export class BotApiFake {
     const list = this.history.get(message.chat.id) ?? [];
     list.push(message);
     this.history.set(message.chat.id, list);
+    for (const watcher of this.watchers) watcher(message);
     return message;
   }
 
@@ -474,6 +501,7 @@ export class BotApiFake {
 
   private userMessage(user: FakeUser, chat: FakeChat | null, content: Json, replyTo?: number): ChatMessage {
     const target = chat ?? this.privateChat(user);
+    if (target.type === 'private') this.started.add(user.id);
     const message = this.record({ message_id: this.nextMessageId(target.id), chat: target, from: user, date: now(), edits: 0, ...content, ...(replyTo ? { reply_to_message_id: replyTo } : {}) });
     this.push({ message: this.asMessage(message) });
     return message;
@@ -585,6 +613,7 @@ export class BotApiFake {
     const chat = this.chats.get(id);
     if (!chat) return this.error(400, 'Bad Request: chat not found');
     if (chat.type === 'private' && this.blocked.has(id)) return this.error(403, 'Forbidden: bot was blocked by the user');
+    if (chat.type === 'private' && !this.started.has(id)) return this.error(403, "Forbidden: bot can't initiate conversation with a user");
     return chat;
   }
 
@@ -685,7 +714,20 @@ export class BotApiFake {
         if (markup) message.reply_markup = markup;
         else delete message.reply_markup;
         message.edits += 1;
+        for (const watcher of this.watchers) watcher(message);
         return ok(this.asMessage(message));
+      }
+      case 'setMessageReaction': {
+        const chat = this.chatFor(payload.chat_id);
+        if ('ok' in chat) return chat;
+        const message = this.message(chat.id as number, Number(payload.message_id));
+        if (!message || message.deleted) return this.error(400, 'Bad Request: message to react not found');
+        const emoji = ((payload.reaction ?? []) as Json[]).map((reaction) => String(reaction.emoji));
+        // Bots may only use Telegram's standard reactions (✅ is not one of them).
+        if (emoji.some((one) => !allowedReactions.has(one))) return this.error(400, 'Bad Request: REACTION_INVALID');
+        message.reactions = emoji;
+        for (const watcher of this.watchers) watcher(message);
+        return ok(true);
       }
       case 'deleteMessage': {
         const chat = this.chatFor(payload.chat_id);

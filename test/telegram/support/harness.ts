@@ -11,6 +11,7 @@ import { buildHttpApp } from '../../../src/http/build-app.js';
 import { defaultLocalesDir } from '../../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../../src/i18n/translate.js';
 import { actorFromPerson, type Actor } from '../../../src/people/actor.js';
+import { forgetPeople } from '../../../src/people/people-cache.js';
 import { ChannelRegistry } from '../../../src/notify/channel.js';
 import { createBackgroundJobs, type BackgroundJobs } from '../../../src/jobs/background-jobs.js';
 import { createEventDelivery } from '../../../src/notify/deliver-event.js';
@@ -91,10 +92,11 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
     { key: 'hr', name: { en: 'HR', ru: 'Кадры' }, categories: [], telegramChats: [String(hrGroup.id)] },
   ]);
 
-  async function member(name: string, role: Role, departments: string[], extra: Record<string, string> = {}, languageCode = 'en'): Promise<Member> {
-    const user = api.createUser({ firstName: name.split(' ')[0]!, languageCode });
+  async function member(name: string, role: Role, departments: string[], extra: Record<string, string> = {}, languageCode = 'en', started = true): Promise<Member> {
+    const user = api.createUser({ firstName: name.split(' ')[0]!, languageCode, started });
     const doc = await models.Person.create({ name, role, departments, origin: 'config', email: `${user.id}@example.test`, ...extra });
     await models.Identity.create({ platform: 'telegram', externalId: String(user.id), personId: doc._id });
+    await forgetPeople(models);
     const person = doc.toObject() as PersonDoc;
     return { user, person, actor: actorFromPerson(person) };
   }
@@ -147,6 +149,8 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
     log,
     people,
     groups: { it: itGroup, hr: hrGroup },
+    /** A person of the directory with a Telegram account; `started: false` never opened a chat with the bot. */
+    addMember: (name: string, role: Role, departments: string[], options: { started?: boolean } = {}) => member(name, role, departments, {}, 'en', options.started ?? true),
     get telegram() {
       return telegram;
     },

@@ -1,3 +1,4 @@
+import { invalidateDepartments } from '../../../src/db/department-cache.js';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { trusted } from '../../../src/db/connection.js';
@@ -107,9 +108,11 @@ describe('running due schedules', { timeout: 120_000 }, () => {
   it('records and skips a run the ticket service refuses (its department closed)', async () => {
     await add('closed-dept', {}, { every: '1h' });
     await models().Department.updateOne({ key: 'it' }, { $set: { active: false } });
+    invalidateDepartments(models());
     now = new Date(now.getTime() + 3600_000);
     const result = await pass();
     await models().Department.updateOne({ key: 'it' }, { $set: { active: true } });
+    invalidateDepartments(models());
     expect(result.failed).toBe(1);
     expect(await ticketsOf('closed-dept')).toHaveLength(0);
     expect(await models().ScheduleRun.findOne({ scheduleKey: 'closed-dept' }).lean()).toMatchObject({ state: 'failed', error: expect.stringContaining('unknown department it') });

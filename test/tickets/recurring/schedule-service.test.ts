@@ -1,3 +1,4 @@
+import { invalidateDepartments } from '../../../src/db/department-cache.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trusted } from '../../../src/db/connection.js';
 import { HelpdeskError } from '../../../src/errors.js';
@@ -27,6 +28,7 @@ async function refusal(promise: Promise<unknown>): Promise<HelpdeskError> {
 beforeAll(async () => {
   org = await seedOrg(db.current.models);
   await db.current.models.Department.updateOne({ key: 'it' }, { $set: { settings: { timezone: 'Europe/Moscow' } } });
+  invalidateDepartments(db.current.models);
 });
 
 describe('the schedule service', () => {

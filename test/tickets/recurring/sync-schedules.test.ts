@@ -1,3 +1,4 @@
+import { invalidateDepartments } from '../../../src/db/department-cache.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scheduleSchema, type ScheduleConfig } from '../../../src/config/org-schema.js';
 import { createScheduleService } from '../../../src/tickets/recurring/schedule-service.js';
@@ -19,6 +20,7 @@ const schedule = async (key: string) => (await models().Schedule.findOne({ key }
 beforeAll(async () => {
   org = await seedOrg(models());
   await models().Department.updateOne({ key: 'hr' }, { $set: { settings: { timezone: 'Asia/Yekaterinburg' } } });
+  invalidateDepartments(models());
 });
 
 describe('syncing the config schedules', { timeout: 60_000 }, () => {

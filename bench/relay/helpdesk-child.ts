@@ -1,0 +1,14 @@
+import pino from 'pino';
+import { parseEnv } from '../../src/config/env.js';
+import { startHelpdesk } from '../../src/main.js';
+import { serveCounters } from './child-protocol.js';
+
+/**
+ * The helpdesk as `npm start` runs it (the composition root, every part), started by the relay
+ * benchmark against its Bot API fake with the platforms' rate limits lifted.
+ */
+const env = parseEnv(process.env);
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+const unlimited = { globalPerSecond: 1_000_000, groupPerMinute: 1_000_000, privateBurst: 0 };
+const running = await startHelpdesk(env, logger, undefined, { telegramLimits: unlimited });
+serveCounters([running.db.connection.getClient()], () => running.shutdown.shutdown('benchmark done'));

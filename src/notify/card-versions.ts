@@ -1,0 +1,49 @@
+import type { Types } from 'mongoose';
+import { trusted } from '../db/connection.js';
+import type { Models } from '../db/models/index.js';
+import { writeBehind } from '../db/write-behind.js';
+import type { Logger } from '../logger.js';
+
+/** Cards remembered in memory; the oldest are forgotten first (their record still says). */
+const REMEMBERED = 50_000;
+
+/**
+ * The ticket version each card shows, so an edit that would show nothing new is skipped.
+ * Known in memory at once (an edit never waits for a write), written to the card's record a
+ * second later in one batch: after a restart the record may lag, which costs at most one edit
+ * that changes nothing.
+ */
+export function createCardVersions(models: Models, logger: Logger) {
+  const shown = new Map<string, number>();
+  const records = writeBehind<{ id: Types.ObjectId; version: number }>({
+    delayMs: 1000,
+    write: async (batch) => {
+      await models.CardMessage.bulkWrite(
+        batch.map(({ id, version }) => ({ updateOne: { filter: { _id: id, version: trusted({ $lt: version }) }, update: { $set: { version } } } })),
+        { ordered: false },
+      );
+    },
+    onError: (error) => logger.warn({ err: error }, 'card versions not written: the next edit of those cards may repeat'),
+  });
+
+  return {
+    /** The version a card shows: what this process last rendered there, or its record. */
+    shownOn(card: { _id: Types.ObjectId; version: number }): number {
+      return Math.max(card.version, shown.get(card._id.toHexString()) ?? 0);
+    },
+
+    /** Notes that a card now shows `version`. */
+    record(cardId: Types.ObjectId, version: number): void {
+      const key = cardId.toHexString();
+      if ((shown.get(key) ?? 0) >= version) return;
+      shown.delete(key);
+      shown.set(key, version);
+      if (shown.size > REMEMBERED) shown.delete(shown.keys().next().value!);
+      records.add(key, { id: cardId, version });
+    },
+
+    flush: () => records.flush(),
+  };
+}
+
+export type CardVersions = ReturnType<typeof createCardVersions>;
