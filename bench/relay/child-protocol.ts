@@ -27,7 +27,7 @@ export function serveCounters(clients: MongoClient[], stop: () => Promise<void>)
   }
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 100);
   sampler.unref();
   const send = (message: ChildMessage) => process.send?.(message);

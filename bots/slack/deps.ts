@@ -16,6 +16,8 @@ export interface SlackLimits {
   tierPerMinute: { 2: number; 3: number; 4: number };
   /** Attempts of one call after a 429 (which waits Retry-After), a 5xx or a network error. */
   retries: number;
+  /** The deadline of one attempt of a Web API call. */
+  callTimeoutMs: number;
   retryMinMs: number;
   retryMaxMs: number;
   /** Slack gives up after 3 s: a request whose handler has not acknowledged by then is answered empty. */
@@ -28,6 +30,7 @@ export const defaultSlackLimits: SlackLimits = {
   channelIntervalMs: 1000,
   tierPerMinute: { 2: 20, 3: 50, 4: 100 },
   retries: 5,
+  callTimeoutMs: 15_000,
   retryMinMs: 1000,
   retryMaxMs: 30_000,
   ackTimeoutMs: 2500,

@@ -11,7 +11,7 @@ import { findPersonByIdentity } from '../../src/people/directory.js';
 import type { CardRenderer } from './card-renderer.js';
 import type { Redact } from './runtime/redact.js';
 import { htmlMode, sendHtml } from './runtime/send.js';
-import type { Throttle } from './runtime/throttle.js';
+import { HELD_PLACE, type Throttle } from './runtime/throttle.js';
 import { isMessageGone, isNotModified, migratedTo, toChannelError } from './runtime/telegram-errors.js';
 import type { MessageLinks } from './store/message-links.js';
 import type { UserLanguages } from './store/user-languages.js';
@@ -42,6 +42,9 @@ export interface TelegramChannelDeps {
   uploadLimitBytes?: number;
 }
 
+/** Options that make a call use the place its caller holds in the chat's budget (grammY's option types know no symbols). */
+const heldPlace = (held: boolean) => (held ? ({ [HELD_PLACE]: true } as object) : {});
+
 /** Files relayed with a reply; more are counted in the text, not sent. */
 const MAX_RELAYED_FILES = 10;
 /** Telegram refuses a longer caption, and that refusal would not pass on a retry. */
@@ -61,9 +64,10 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
     await moveChat(models, 'telegram', from, to);
   }
 
-  async function sendRendered(chatId: string, card: TicketCard): Promise<string> {
+  /** Posts a rendered card; `held` when the caller holds its place in the chat's budget (see throttle.ts). */
+  async function sendRendered(chatId: string, card: TicketCard, held = false): Promise<string> {
     const { text, keyboard } = await cards.render(card, chatId);
-    const message = await api.sendMessage(chatId, text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
+    const message = await api.sendMessage(chatId, text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}), ...heldPlace(held) });
     return String(message.message_id);
   }
 
@@ -71,7 +75,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
   function send(chatId: string, source: CardSource): Promise<{ messageId: string; card: TicketCard }> {
     return deps.throttle.withPlace(chatId, 'card', async () => {
       const card = await source();
-      return { messageId: await sendRendered(chatId, card), card };
+      return { messageId: await sendRendered(chatId, card, true), card };
     });
   }
 
@@ -87,7 +91,7 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
       const card = await source();
       const { text, keyboard } = await cards.render(card, chatId);
       try {
-        await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}) });
+        await api.editMessageText(chatId, Number(messageId), text.value, { ...htmlMode, ...(keyboard ? { reply_markup: keyboard } : {}), ...heldPlace(true) });
       } catch (error) {
         if (isNotModified(error)) return;
         if (!isMessageGone(error)) throw error;

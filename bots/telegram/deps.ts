@@ -5,6 +5,7 @@ import type { Models } from '../../src/db/models/index.js';
 import type { I18n } from '../../src/i18n/translate.js';
 import type { Logger } from '../../src/logger.js';
 import type { TicketService } from '../../src/tickets/ticket-service.js';
+import type { DeadlineOptions } from './runtime/deadline.js';
 
 export type { TelegramSettings };
 
@@ -52,5 +53,7 @@ export interface TelegramBotDeps {
   org: OrgSettings;
   telegram: TelegramSettings;
   limits?: Partial<TelegramLimits>;
+  /** Deadlines of Bot API calls (tests shorten them). */
+  deadlines?: Partial<DeadlineOptions>;
   clock?: Clock;
 }

@@ -38,7 +38,9 @@ import { createOptional } from './runtime/non-essential.js';
 import { createRedact, describeError, sanitizedError } from './runtime/redact.js';
 import { retryTransformer } from './runtime/retry.js';
 import { createThrottle } from './runtime/throttle.js';
+import { answerShapeTransformer, deadlineTransformer, defaultDeadlines } from './runtime/deadline.js';
 import { startPolling } from './runtime/polling.js';
+import { updateOrderKeys } from './runtime/update-order.js';
 import { WEBHOOK_PATH, webhookRoute } from './runtime/webhook-route.js';
 import type { BotServices } from './services.js';
 import { createInbox, type Inbox } from './store/inbox.js';
@@ -79,7 +81,10 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   const optional = createOptional(logger, redact);
 
   const bot = new Bot<BotContext>(telegram.token, { client: { apiRoot } });
-  // Throttle first, retry around it: each retry waits for a free slot again.
+  // Innermost the shape of answers and the deadline of each attempt, then the throttle (its
+  // waits are not the peer's fault), retry around it all: each retry waits for a free slot again.
+  bot.api.config.use(answerShapeTransformer());
+  bot.api.config.use(deadlineTransformer({ ...defaultDeadlines, ...deps.deadlines }));
   const throttle = createThrottle({
     globalPerSecond: limits.globalPerSecond,
     groupPerMinute: limits.groupPerMinute,
@@ -104,8 +109,8 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   bot.use(tracker.middleware);
   // Outside everything that reads the database, so a press is answered even when that fails.
   bot.use(answerEveryCallback(logger, redact));
-  // One chat's updates in order (its session is read and written per update), chats in parallel.
-  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  // A private chat's updates in order, a group's in order per ticket and per person (see update-order.ts).
+  bot.use(sequentialize(updateOrderKeys));
   // Claimed when its turn comes, not before: one still waiting in its chat's queue when the
   // process dies has not begun, and the inbox hands it over again at the next start.
   bot.use(dedupeUpdates(models, logger));

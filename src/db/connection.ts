@@ -8,7 +8,7 @@ mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
 /** Connections per process to the database server. */
-const POOL_SIZE = 20;
+const POOL_SIZE = 25;
 
 export interface Database {
   connection: mongoose.Connection;

@@ -1,3 +1,4 @@
+import { insertTogether } from './insert-batcher.js';
 import { trusted } from './connection.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import type { Models } from './models/index.js';
@@ -17,37 +18,36 @@ export interface KvScope<T> {
 
 export function kvScope<T>(models: Models, scope: string): KvScope<T> {
   const { KvEntry } = models;
+
+  async function set(key: string, value: T): Promise<void> {
+    const write = () => KvEntry.updateOne({ scope, key }, { $set: { value } }, { upsert: true });
+    try {
+      await write();
+    } catch (error) {
+      // Two upserts of a new key at once: one inserts, the other meets the unique index. The
+      // entry exists now, so the second try updates it (MongoDB and FerretDB alike).
+      if (!isDuplicateKey(error)) throw error;
+      await write();
+    }
+  }
+
   return {
     async get(key) {
       const entry = await KvEntry.findOne({ scope, key }).lean();
       return (entry?.value as T | undefined) ?? undefined;
     },
-    async set(key, value) {
-      const write = () => KvEntry.updateOne({ scope, key }, { $set: { value } }, { upsert: true });
-      try {
-        await write();
-      } catch (error) {
-        // Two upserts of a new key at once: one inserts, the other meets the unique index. The
-        // entry exists now, so the second try updates it (MongoDB and FerretDB alike).
-        if (!isDuplicateKey(error)) throw error;
-        await write();
-      }
-    },
+    set,
     async setMany(entries) {
-      if (entries.length === 0) return;
-      await KvEntry.bulkWrite(
-        entries.map(([key, value]) => ({ updateOne: { filter: { scope, key }, update: { $set: { value } }, upsert: true } })),
-        { ordered: false },
-      );
+      // New keys (the usual case) go in one insert; a key that exists is updated on its own.
+      // Not one bulk update: FerretDB 1.24 holds a connection per statement of an update
+      // command until the command ends, and a few hundred statements exhaust its pool for good.
+      const now = new Date();
+      const inserted = await Promise.all(entries.map(([key, value]) => insertTogether(KvEntry.collection, { scope, key, value, createdAt: now, updatedAt: now })));
+      for (const [index, [key, value]] of entries.entries()) if (!inserted[index]) await set(key, value);
     },
-    async insertNew(key, value) {
-      try {
-        await KvEntry.create({ scope, key, value });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
+    insertNew(key, value) {
+      const now = new Date();
+      return insertTogether(KvEntry.collection, { scope, key, value, createdAt: now, updatedAt: now });
     },
     async delete(key) {
       await KvEntry.deleteOne({ scope, key });

@@ -17,11 +17,10 @@ export function createCardVersions(models: Models, logger: Logger) {
   const shown = new Map<string, number>();
   const records = writeBehind<{ id: Types.ObjectId; version: number }>({
     delayMs: 1000,
+    // One update each, in the background: an update command with many statements holds a
+    // FerretDB connection per statement until it ends (see kv-scope.ts).
     write: async (batch) => {
-      await models.CardMessage.bulkWrite(
-        batch.map(({ id, version }) => ({ updateOne: { filter: { _id: id, version: trusted({ $lt: version }) }, update: { $set: { version } } } })),
-        { ordered: false },
-      );
+      for (const { id, version } of batch) await models.CardMessage.updateOne({ _id: id, version: trusted({ $lt: version }) }, { $set: { version } });
     },
     onError: (error) => logger.warn({ err: error }, 'card versions not written: the next edit of those cards may repeat'),
   });

@@ -1,6 +1,6 @@
+import { insertTogether } from '../db/insert-batcher.js';
 import type { Clock } from '../clock.js';
 import { trusted } from '../db/connection.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
 import { writeBehind } from '../db/write-behind.js';
 import type { Models } from '../db/models/index.js';
 import { ChannelError } from './channel.js';
@@ -12,12 +12,18 @@ type ClaimResult = 'claimed' | 'done' | 'busy';
 
 /** Sent marks wait this long to go out together, in one command. */
 const MARK_SENT_AFTER_MS = 100;
+/** The record that says a key was sent is the key with this suffix. */
+const SENT = '#sent';
 
 /**
  * Exactly-once sending as far as a chat platform allows: each delivery has a key, claimed by
  * inserting it (the unique index decides between two runners of the same job), marked sent
  * after the platform accepted it. Only a crash between the platform's answer and the mark
  * can repeat a message, once the lease has run out.
+ *
+ * The mark is a record of its own (`<key>#sent`), inserted, not an update of the claim: inserts
+ * of the moment share one command, and FerretDB 1.24 makes every update by a field other than
+ * `_id` read the whole collection in PostgreSQL, which grows with every message sent.
  */
 export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEFAULT_LEASE_MS, onError: (error: unknown) => void = () => undefined) {
   const { Delivery } = models;
@@ -29,7 +35,8 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
   const sent = writeBehind<string>({
     delayMs: MARK_SENT_AFTER_MS,
     write: async (keys) => {
-      await Delivery.updateMany({ key: trusted({ $in: keys }) }, { $set: { state: 'sent', leaseUntil: null, lastError: null } });
+      const now = clock();
+      await Promise.all(keys.map((key) => insertTogether(Delivery.collection, { key: `${key}${SENT}`, state: 'sent', leaseUntil: null, attempts: 1, lastError: null, createdAt: now, updatedAt: now })));
     },
     onError,
   });
@@ -37,12 +44,8 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
   async function claim(key: string): Promise<ClaimResult> {
     const now = clock();
     const leaseUntil = new Date(now.getTime() + leaseMs);
-    try {
-      await Delivery.create({ key, state: 'sending', leaseUntil });
-      return 'claimed';
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    if (await insertTogether(Delivery.collection, { key, state: 'sending', leaseUntil, attempts: 1, lastError: null, createdAt: now, updatedAt: now })) return 'claimed';
+    if (await Delivery.exists({ key: `${key}${SENT}` })) return 'done';
     const existing = await Delivery.findOne({ key }).lean();
     if (!existing) return 'busy';
     if (existing.state === 'sent' || existing.state === 'abandoned') return 'done';
@@ -83,9 +86,9 @@ export function createDeliveryClaims(models: Models, clock: Clock, leaseMs = DEF
     /** Writes the sent marks still waiting. */
     flushSent: () => sent.flush(),
 
-    /** Forgets finished deliveries last touched before `date` (they only guard retries). */
+    /** Forgets delivery records last touched before `date`: they only guard retries, which stop after a day. */
     async pruneBefore(date: Date): Promise<number> {
-      const result = await Delivery.deleteMany({ state: trusted({ $in: ['sent', 'abandoned'] as ('sent' | 'abandoned')[] }), updatedAt: trusted({ $lt: date }) });
+      const result = await Delivery.deleteMany({ updatedAt: trusted({ $lt: date }) });
       return result.deletedCount;
     },
   };

@@ -1,6 +1,6 @@
+import { insertTogether } from '../db/insert-batcher.js';
 import type { Types } from 'mongoose';
 import { trusted } from '../db/connection.js';
-import { isDuplicateKey } from '../db/duplicate-key.js';
 import type { Models } from '../db/models/index.js';
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Ticket } from '../db/models/ticket.js';
@@ -12,14 +12,8 @@ import type { Ticket } from '../db/models/ticket.js';
  * (FerretDB's conditional updates are not atomic): of two writers of the same version,
  * exactly one gets `true`.
  */
-export async function claimJournalEvent(models: Models, event: JournalEvent): Promise<boolean> {
-  try {
-    await models.JournalEvent.collection.insertOne(event);
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
+export function claimJournalEvent(models: Models, event: JournalEvent): Promise<boolean> {
+  return insertTogether(models.JournalEvent.collection, event);
 }
 
 /**

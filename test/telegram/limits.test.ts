@@ -78,7 +78,7 @@ describe('outgoing limits', () => {
   });
 
   it('retries 429 after retry_after, 5xx and network errors with backoff, and not a 400', async () => {
-    const retry = retryTransformer({ attempts: 5, baseDelayMs: 10 });
+    const retry = retryTransformer({ attempts: 5, serverAttempts: 3, baseDelayMs: 10 });
     const flood = () => ({ ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
     const down = () => ({ ok: false, error_code: 502, description: 'Bad Gateway' });
     const network = () => {
@@ -89,6 +89,11 @@ describe('outgoing limits', () => {
     await expect(retry(prev, 'sendMessage', { chat_id: 1, text: 'x' })).resolves.toEqual(ok);
     expect(calls).toHaveLength(4);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+
+    // Two server failures in a row are the limit by default: an outage is left to the outbox.
+    const twice = recorder([down, network, () => ok]);
+    await expect(retryTransformer({ attempts: 5, baseDelayMs: 10 })(twice.prev, 'sendMessage', { chat_id: 1, text: 'x' })).rejects.toBeInstanceOf(HttpError);
+    expect(twice.calls).toHaveLength(2);
 
     const bad = recorder([() => ({ ok: false, error_code: 400, description: 'Bad Request: chat not found' })]);
     await expect(retry(bad.prev, 'sendMessage', { chat_id: 1, text: 'x' })).resolves.toMatchObject({ ok: false });

@@ -40,6 +40,9 @@ export function webClientOptions(apiUrl: string | undefined, limits: SlackLimits
     logger: boltLogger(logger),
     retryConfig: { retries: limits.retries, factor: 2, minTimeout: limits.retryMinMs, maxTimeout: limits.retryMaxMs, randomize: true },
     rejectRateLimitedCalls: false,
+    // Each attempt has a deadline of seconds: a Web API that accepts and never answers fails
+    // the call instead of holding it (the client's default is none).
+    timeout: limits.callTimeoutMs,
   };
 }
 

@@ -3,6 +3,9 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { FileStore, StoredFile } from '../../../src/db/files.js';
 import { HelpdeskError } from '../../../src/errors.js';
 
+/** The longest a file download may take. */
+const DOWNLOAD_DEADLINE_MS = 60_000;
+
 /** A file as Slack describes it in an event or a file_input. */
 export interface SlackFile {
   id: string;
@@ -37,7 +40,8 @@ export function createSlackFiles(options: { token: string; files: FileStore; api
     if (!address) throw new Error(`slack file ${file.id} has no download URL`);
     const url = new URL(address);
     if (!trusted(url)) throw new Error(`slack file ${file.id} is not hosted by Slack (${url.host})`);
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${options.token}` }, redirect: 'follow' });
+    // A deadline for the whole download, body included: a stalled server holds up nothing for long.
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${options.token}` }, redirect: 'follow', signal: AbortSignal.timeout(DOWNLOAD_DEADLINE_MS) });
     if (!response.ok || !response.body) throw new Error(`downloading slack file ${file.id} failed: HTTP ${response.status}`);
     return options.files.save({
       name: file.name ?? file.title ?? file.id,

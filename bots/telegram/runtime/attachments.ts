@@ -7,6 +7,9 @@ import { HelpdeskError } from '../../../src/errors.js';
 import type { TelegramFileRef } from '../context.js';
 import type { Redact } from './redact.js';
 
+/** The longest a file download may take (Telegram's bot downloads are at most 20 MB). */
+const DOWNLOAD_DEADLINE_MS = 60_000;
+
 /** The official Bot API serves files up to 20 MB through getFile. */
 const BOT_API_DOWNLOAD_LIMIT = 20 * 1024 * 1024;
 
@@ -69,7 +72,8 @@ export function createDownloader(deps: { api: Api; token: string; apiRoot: strin
       if (!path) throw new Error('telegram returned no file path');
       let response: Response;
       try {
-        response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${path}`);
+        // A deadline for the whole download, body included: a stalled server holds up nothing for long.
+        response = await fetch(`${deps.apiRoot}/file/bot${deps.token}/${path}`, { signal: AbortSignal.timeout(DOWNLOAD_DEADLINE_MS) });
       } catch (error) {
         const reason = redact(error instanceof Error ? error.message : String(error));
         // eslint-disable-next-line preserve-caught-error -- the caught error quotes the download URL, bot token included

@@ -4,10 +4,14 @@ import { GrammyError, HttpError } from 'grammy';
  * The bot token is part of every Bot API URL, file download links included, and network
  * errors quote the URL. Everything we log about a Telegram error goes through here.
  */
-export type Redact = (text: string) => string;
+export type Redact = (text: unknown) => string;
 
 export function createRedact(token: string): Redact {
-  return (text) => (token ? text.split(token).join('[token]') : text);
+  // Whatever a library hands over (an error without a description is a real case) comes out a string.
+  return (text: unknown) => {
+    const value = typeof text === 'string' ? text : text === undefined || text === null ? '' : JSON.stringify(text) ?? '';
+    return token ? value.split(token).join('[token]') : value;
+  };
 }
 
 /** A loggable description of an error with every occurrence of the token removed. */

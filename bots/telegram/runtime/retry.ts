@@ -1,7 +1,14 @@
 import { GrammyError, HttpError, type Transformer } from 'grammy';
 
 export interface RetryOptions {
+  /** Attempts of a call Telegram asks to repeat later (429, with retry_after). */
   attempts: number;
+  /**
+   * Attempts of a call that failed on the server's side or the network's (5xx, no answer in
+   * time). Few: a blip passes within them; an outage is the breaker's and the outbox's to wait
+   * out, with backoff, without holding this call for minutes.
+   */
+  serverAttempts?: number;
   baseDelayMs: number;
   maxDelayMs?: number;
 }
@@ -38,22 +45,29 @@ function wait(ms: number, signal?: Signal): Promise<void> {
  */
 export function retryTransformer(options: RetryOptions): Transformer {
   const maxDelay = options.maxDelayMs ?? 60_000;
+  const serverAttempts = options.serverAttempts ?? 2;
   return async (prev, method, payload, signal) => {
     if (notRetried.has(method)) return prev(method, payload, signal);
+    let serverFailures = 0;
     for (let attempt = 1; ; attempt += 1) {
       let delay: number;
       try {
         const result = await prev(method, payload, signal);
         if (result.ok) return result;
         const retryAfter = result.parameters?.retry_after;
-        if (typeof retryAfter === 'number') delay = retryAfter * 1000;
-        else if (result.error_code >= 500) delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (attempt - 1));
-        else return result;
-        if (attempt >= options.attempts) return result;
+        if (typeof retryAfter === 'number') {
+          delay = retryAfter * 1000;
+          if (attempt >= options.attempts) return result;
+        } else if (result.error_code >= 500) {
+          serverFailures += 1;
+          delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (serverFailures - 1));
+          if (serverFailures >= serverAttempts || attempt >= options.attempts) return result;
+        } else return result;
       } catch (error) {
         const network = error instanceof HttpError && !(error instanceof GrammyError);
-        if (!network || signal?.aborted || attempt >= options.attempts) throw error;
-        delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (attempt - 1));
+        serverFailures += 1;
+        if (!network || signal?.aborted || serverFailures >= serverAttempts || attempt >= options.attempts) throw error;
+        delay = Math.min(maxDelay, options.baseDelayMs * 2 ** (serverFailures - 1));
       }
       await wait(delay, signal);
     }

@@ -38,6 +38,8 @@ export function toChannelError(error: unknown, redact: Redact): ChannelError {
   if (error instanceof GrammyError) {
     const description = `${error.method}: ${error.error_code} ${redact(error.description)}`;
     const retryAfter = error.parameters?.retry_after;
+    // An answer without a code is a broken server or proxy, not a refusal: worth retrying.
+    if (typeof error.error_code !== 'number') return new ChannelError(description, { retryable: true });
     if (error.error_code === 429) {
       return new ChannelError(description, { retryable: true, retryAfterMs: (retryAfter ?? 1) * 1000 });
     }

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const VERSION = '1';
 const SIGNATURE_LENGTH = 8;
+const SIGNATURES_REMEMBERED = 20_000;
 /** Telegram refuses callback data over 64 bytes. */
 export const CALLBACK_DATA_LIMIT = 64;
 
@@ -25,8 +26,18 @@ export interface CallbackCodec {
 /** `secret` is derived from the bot token, so buttons stay valid across restarts. */
 export function createCallbackCodec(secret: string): CallbackCodec {
   const key = createHmac('sha256', 'telegram-callback-data').update(secret).digest();
-  const sign = (chatId: number | string, payload: string) =>
-    createHmac('sha256', key).update(`${chatId}|${payload}`).digest('base64url').slice(0, SIGNATURE_LENGTH);
+  // Every card edit signs its ten buttons again, mostly the same ones: signatures are remembered.
+  const signed = new Map<string, string>();
+  const sign = (chatId: number | string, payload: string) => {
+    const input = `${chatId}|${payload}`;
+    let signature = signed.get(input);
+    if (signature === undefined) {
+      signature = createHmac('sha256', key).update(input).digest('base64url').slice(0, SIGNATURE_LENGTH);
+      signed.set(input, signature);
+      if (signed.size > SIGNATURES_REMEMBERED) signed.delete(signed.keys().next().value!);
+    }
+    return signature;
+  };
 
   return {
     encode(chatId, action, ...fields) {

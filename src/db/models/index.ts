@@ -8,7 +8,7 @@ import { departmentSchema } from './department.js';
 import { identitySchema } from './identity.js';
 import { journalEventSchema, type JournalEvent } from './journal-event.js';
 import { kvEntrySchema } from './kv-entry.js';
-import { outboxEntrySchema, type OutboxEntry } from './outbox-entry.js';
+import { outboxDoneSchema, outboxEntrySchema, type OutboxDone, type OutboxEntry } from './outbox-entry.js';
 import { personSchema } from './person.js';
 import { scheduleRunSchema, type ScheduleRun } from './schedule-run.js';
 import { scheduleSchema, type Schedule } from './schedule.js';
@@ -29,6 +29,7 @@ export function registerModels(connection: Connection) {
     KvEntry: connection.model('KvEntry', kvEntrySchema),
     Delivery: connection.model('Delivery', deliverySchema),
     OutboxEntry: connection.model('OutboxEntry', outboxEntrySchema) as unknown as Model<OutboxEntry>,
+    OutboxDone: connection.model('OutboxDone', outboxDoneSchema) as unknown as Model<OutboxDone>,
     Schedule: connection.model('Schedule', scheduleSchema) as unknown as Model<Schedule>,
     ScheduleRun: connection.model('ScheduleRun', scheduleRunSchema) as unknown as Model<ScheduleRun>,
   };

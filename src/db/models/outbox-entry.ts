@@ -1,11 +1,9 @@
 import { Schema, type Types } from 'mongoose';
 
-export const outboxStates = ['pending', 'done'] as const;
-
 /**
- * One journal event to deliver: stored before the change that made it returns, marked done
- * once every chat, person and mailbox concerned has it (or was given up). Operational state,
- * not history (the journal is the history): done entries are pruned after a while.
+ * One journal event still to deliver: stored before the change that made it returns, removed
+ * once every chat, person and mailbox concerned has it (or was given up), when its record
+ * moves to `outbox_done`. So this collection holds only what is under way, and stays small.
  */
 export interface OutboxEntry {
   /** The journal event's id. */
@@ -16,15 +14,10 @@ export interface OutboxEntry {
   /** The assignee right after the change, when known (notices go to who was in charge then). */
   assigneeId: Types.ObjectId | null;
   assigneeKnown: boolean;
-  state: (typeof outboxStates)[number];
   /** The instance delivering it, until `leaseUntil`; after that another instance takes it over. */
   owner: string | null;
   leaseUntil: Date;
-  /** Lanes (platforms, e-mail) given up on after every retry. */
-  givenUp: string[];
-  lastError: string | null;
   createdAt: Date;
-  updatedAt: Date;
 }
 
 export const outboxEntrySchema = new Schema<OutboxEntry>(
@@ -33,16 +26,39 @@ export const outboxEntrySchema = new Schema<OutboxEntry>(
     seq: { type: Number, required: true },
     assigneeId: { type: Schema.Types.ObjectId, default: null },
     assigneeKnown: { type: Boolean, default: false },
-    state: { type: String, enum: outboxStates, required: true },
     owner: { type: String, default: null },
     leaseUntil: { type: Date, required: true },
-    givenUp: { type: [String], default: [] },
-    lastError: { type: String, default: null },
+    createdAt: { type: Date, required: true },
   },
-  { timestamps: true, collection: 'outbox', versionKey: false },
+  { collection: 'outbox', versionKey: false },
 );
 
-// Finding work whose owner is gone; a ticket's entries in order; pruning.
-outboxEntrySchema.index({ state: 1, leaseUntil: 1 });
-outboxEntrySchema.index({ ticketId: 1, seq: 1 });
-outboxEntrySchema.index({ state: 1, updatedAt: 1 });
+// Finding work whose owner is gone; renewing and releasing an instance's work.
+outboxEntrySchema.index({ leaseUntil: 1 });
+outboxEntrySchema.index({ owner: 1 });
+
+/**
+ * A journal event delivered (or given up on some lanes): what the sweeps check before storing a
+ * delivery for an event again. Operational record, not history (the journal is the history):
+ * pruned after a month.
+ */
+export interface OutboxDone {
+  _id: Types.ObjectId;
+  ticketId: Types.ObjectId;
+  /** Lanes (platforms, e-mail) given up on after every retry. */
+  givenUp: string[];
+  lastError: string | null;
+  doneAt: Date;
+}
+
+export const outboxDoneSchema = new Schema<OutboxDone>(
+  {
+    ticketId: { type: Schema.Types.ObjectId, required: true },
+    givenUp: { type: [String], default: [] },
+    lastError: { type: String, default: null },
+    doneAt: { type: Date, required: true },
+  },
+  { collection: 'outbox_done', versionKey: false },
+);
+
+outboxDoneSchema.index({ doneAt: 1 });

@@ -36,13 +36,25 @@ export function createOutbox(options: OutboxOptions) {
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 2000;
   const store = createOutboxStore(db.models, logger);
+  /** Done records on their way to the database: settling and stopping wait for them. */
+  const recording = new Set<Promise<void>>();
   const dispatcher = createDispatcher({
     delivery,
     breakers: delivery.breakers,
     logger,
     policy: { ...defaultDeliveryRetry, ...options.retry },
-    finished: (entry, givenUp, lastError) => store.markDone(entry._id, givenUp, lastError),
+    finished: (entry, givenUp, lastError) => {
+      const done = store
+        .markDone(entry, givenUp, lastError)
+        .catch((error: unknown) => logger.warn({ err: error }, 'outbox: a delivered entry was not recorded as such; it will be delivered again, which sends nothing twice'))
+        .finally(() => recording.delete(done));
+      recording.add(done);
+    },
   });
+  const recorded = async () => {
+    await Promise.all([...recording]);
+    await store.flushDone();
+  };
   let running = false;
   let timers: NodeJS.Timeout[] = [];
 
@@ -119,7 +131,7 @@ export function createOutbox(options: OutboxOptions) {
       timers = [];
       const left = await dispatcher.stop(STOP_GRACE_MS);
       if (left > 0) logger.warn({ running: left }, 'deliveries still running at shutdown: another instance or the next start sends what they still owe');
-      await store.flushDone();
+      await recorded();
       await delivery.flush();
       await store.release(owner, new Date());
     },
@@ -127,7 +139,7 @@ export function createOutbox(options: OutboxOptions) {
     /** Resolves when no delivery is waiting or running, in any instance (tests, benchmarks). */
     async settle(timeoutMs = 15_000): Promise<void> {
       const until = Date.now() + timeoutMs;
-      while (dispatcher.size > 0 || (await store.pending()) > 0) {
+      while (dispatcher.size > 0 || recording.size > 0 || (await store.pending()) > 0) {
         if (Date.now() > until) throw new Error('deliveries did not settle in time');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

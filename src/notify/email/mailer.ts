@@ -50,9 +50,10 @@ export function createMailer(settings: MailerSettings, logger: Logger): Mailer {
     url: settings.url,
     pool: true,
     maxConnections: MAX_CONNECTIONS,
-    connectionTimeout: settings.timeouts?.connectMs ?? 30_000,
-    greetingTimeout: settings.timeouts?.greetingMs ?? 30_000,
-    socketTimeout: settings.timeouts?.socketMs ?? 60_000,
+    // Deadlines of seconds: a mail server that is slow or gone holds up only the mail lane.
+    connectionTimeout: settings.timeouts?.connectMs ?? 10_000,
+    greetingTimeout: settings.timeouts?.greetingMs ?? 10_000,
+    socketTimeout: settings.timeouts?.socketMs ?? 30_000,
     logger: false,
   });
   return {

@@ -13,6 +13,6 @@ const db = await connectDatabase(process.env.MONGODB_URI!);
 const channels = new ChannelRegistry();
 channels.register(new HttpChannel(process.env.PLATFORM_URL!));
 const delivery = createEventDelivery({ models: db.models, channels, logger, locale: 'en', clock, leaseMs: 2000 });
-const jobs = createBackgroundJobs({ db, delivery, logger, clock, processEveryMs: 100, lockLifetimeMs: 2000, deliveryRetry: { baseDelayMs: 100, maxDelayMs: 500 } });
+const jobs = createBackgroundJobs({ db, delivery, logger, clock, processEveryMs: 100, lockLifetimeMs: 2000, deliveryLeaseMs: 2000, deliveryRetry: { baseDelayMs: 100, maxDelayMs: 500 } });
 await jobs.start();
 process.send?.('started');
