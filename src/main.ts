@@ -8,7 +8,7 @@ import type { Env } from './config/env.js';
 import { loadOrgConfig } from './config/load-org-config.js';
 import { syncOrgConfig } from './config/sync-org-config.js';
 import { syncSchedules } from './tickets/recurring/sync-schedules.js';
-import { connectDatabase } from './db/connection.js';
+import { connectDatabaseWaiting } from './db/connection.js';
 import { openDatabaseServer } from './db/database-server.js';
 import { createFileStore } from './db/files.js';
 import { buildHttpApp } from './http/build-app.js';
@@ -67,7 +67,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
 
   const server = await openDatabaseServer({ mongodbUri: env.mongodbUri, dataDir: env.dataDir, logger });
   shutdown.add('database server', () => server.stop());
-  const db = await connectDatabase(server.uri, logger);
+  const db = await connectDatabaseWaiting(server.uri, logger, env.databaseWaitMs);
   shutdown.add('database connection', () => db.close());
 
   const summary = await syncOrgConfig(db.models, org, { logger });

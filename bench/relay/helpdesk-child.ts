@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { parseEnv } from '../../src/config/env.js';
 import { startHelpdesk } from '../../src/main.js';
+import { guardProcess } from '../../src/process-guard.js';
 import { serveCounters } from './child-protocol.js';
 
 /**
@@ -10,5 +11,6 @@ import { serveCounters } from './child-protocol.js';
 const env = parseEnv(process.env);
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
 const unlimited = { globalPerSecond: 1_000_000, groupPerMinute: 1_000_000, privateBurst: 0 };
+guardProcess(logger);
 const running = await startHelpdesk(env, logger, undefined, { telegramLimits: unlimited });
 serveCounters([running.db.connection.getClient()], () => running.shutdown.shutdown('benchmark done'));

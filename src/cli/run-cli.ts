@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../config/env.js';
 import { createLogger } from '../logger.js';
+import { guardProcess } from '../process-guard.js';
 import { runConfigCheck } from './config-check.js';
 import { consoleOutput, type CliOutput } from './output.js';
 
@@ -29,6 +30,8 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
   if (command === 'start') {
     // Loaded on demand, so `config check` starts fast and needs nothing else.
     const { startHelpdesk } = await import('../main.js');
+    // From here on, a library's stray error is logged and the helpdesk goes on (see process-guard.ts).
+    guardProcess(logger);
     const running = await startHelpdesk(env, logger);
     running.shutdown.listen();
     return -1;

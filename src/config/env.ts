@@ -38,6 +38,7 @@ const schema = z.object({
   SMTP_FROM: optionalText,
   PORT: z.coerce.number().int('expected a whole number').min(1, 'expected 1-65535').max(65535, 'expected 1-65535').default(3000),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_WAIT_SECONDS: z.coerce.number().int('expected a whole number of seconds').min(0, 'expected 0 or more seconds').default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int('expected a whole number of bytes').positive('expected a positive number of bytes').default(20 * 1024 * 1024),
   PUBLIC_URL: url(['http:', 'https:'], 'expected the public http(s) URL of this helpdesk').optional(),
@@ -59,6 +60,8 @@ export interface Env {
   port: number;
   host: string;
   logLevel: string;
+  /** How long the start waits for the database before giving up (DATABASE_WAIT_SECONDS). */
+  databaseWaitMs: number;
   maxAttachmentBytes: number;
   publicUrl?: string;
   telegram: TelegramSettings | null;
@@ -127,6 +130,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
+    databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
     telegram,
     slack,
