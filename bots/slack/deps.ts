@@ -29,10 +29,12 @@ export interface SlackLimits {
 export const defaultSlackLimits: SlackLimits = {
   channelIntervalMs: 1000,
   tierPerMinute: { 2: 20, 3: 50, 4: 100 },
-  retries: 5,
-  callTimeoutMs: 15_000,
+  // Few quick attempts: a blip passes within them, an outage is the breaker's and the outbox's
+  // to wait out (with backoff, holding nothing), not one call's for minutes.
+  retries: 2,
+  callTimeoutMs: 10_000,
   retryMinMs: 1000,
-  retryMaxMs: 30_000,
+  retryMaxMs: 5000,
   ackTimeoutMs: 2500,
   reportProgressIntervalMs: 3000,
 };

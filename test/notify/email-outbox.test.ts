@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackgroundJobs, type BackgroundJobs } from '../../src/jobs/background-jobs.js';
 import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../src/i18n/translate.js';
+import { Breakers } from '../../src/notify/breaker.js';
+import { startFlakyLink, type FlakyLink } from '../support/flaky-link.js';
 import { ChannelRegistry } from '../../src/notify/channel.js';
 import { createEventDelivery } from '../../src/notify/deliver-event.js';
 import { createEmailOutlet } from '../../src/notify/email/email-outlet.js';
@@ -22,6 +24,8 @@ const logger = pino({ level: 'silent' });
 const clock = () => new Date();
 const FROM = 'Helpdesk <help@desk.example.com>';
 let smtp: SmtpCapture;
+let smtpLink: FlakyLink;
+const breakers = new Breakers({ failuresToOpen: 3, openMs: 300, maxOpenMs: 2000 });
 let mailer: Mailer;
 let jobs: BackgroundJobs;
 let tickets: TicketService;
@@ -33,6 +37,8 @@ const mailsTo = (address: string) => smtp.messages.filter((mail) => mail.to.incl
 
 beforeAll(async () => {
   smtp = await startSmtpCapture();
+  // The helpdesk reaches the SMTP server through a link that can go down.
+  smtpLink = await startFlakyLink({ port: smtp.port });
   const { models } = db.current;
   await models.Department.create({ key: 'it', name: { en: 'IT' }, email: 'it-desk@x.test', telegramChats: ['-100'] });
   const req = await models.Person.create({ name: 'Rita Requester', email: 'rita@x.test', role: 'requester', origin: 'config' });
@@ -43,9 +49,9 @@ beforeAll(async () => {
   agent = actorFromPerson(ag.toObject());
 
   channel = new RecordingChannel();
-  const channels = new ChannelRegistry();
+  const channels = new ChannelRegistry(breakers);
   channels.register(channel);
-  mailer = createMailer({ url: smtp.url, from: FROM }, logger);
+  mailer = createMailer({ url: smtp.url.replace(`:${smtp.port}`, `:${smtpLink.port}`), from: FROM, timeouts: { connectMs: 1000, greetingMs: 1000, socketMs: 2000 } }, logger);
   const email = createEmailOutlet({ models, mailer, translate: loadI18n(defaultLocalesDir()).translate, fromAddress: FROM, timeZone: 'UTC' });
   tickets = createTicketService({ models, clock, logger, timezone: 'UTC' });
   const delivery = createEventDelivery({ models, channels, logger, locale: 'en', clock, email });
@@ -58,6 +64,7 @@ afterAll(async () => {
   await jobs.stop();
   mailer.close();
   await smtp.close();
+  await smtpLink.close();
 });
 
 describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }, () => {
@@ -163,5 +170,33 @@ describe('e-mail through the outbox, to a real SMTP server', { timeout: 60_000 }
     smtp.refuseWith(null);
     await jobs.settle(30_000);
     expect(smtp.messages.filter((mail) => mail.to.includes('rita@x.test') && mail.raw.includes(`#${ticket.number}`))).toHaveLength(1);
+  });
+
+  it.each(['refusing', 'hanging'] as const)('an SMTP server %s connections holds up only the mail: cards at once, then each mail once', async (state) => {
+    await jobs.settle(30_000);
+    await smtpLink.set(state);
+    const numbers: number[] = [];
+    for (let i = 1; i <= 3; i += 1) {
+      const askedAt = Date.now();
+      const ticket = await tickets.open(requester, { title: `Mail ${state} ${i}`, description: 'The mail server is down', department: 'it', source: 'api' }, 'api');
+      numbers.push(ticket.number);
+      while (channel.cardsOf(ticket.number).length === 0) {
+        expect(Date.now() - askedAt).toBeLessThan(5000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    const until = Date.now() + 15_000;
+    while (breakers.of('email').closed) {
+      expect(Date.now()).toBeLessThan(until);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(smtp.messages.filter((mail) => numbers.some((n) => mail.raw.includes(`#${n}`)))).toEqual([]);
+    await smtpLink.set('up');
+    await jobs.settle(30_000);
+    for (const number of numbers) {
+      const about = smtp.messages.filter((mail) => mail.raw.includes(`#${number}`));
+      expect(about.filter((mail) => mail.to.includes('rita@x.test'))).toHaveLength(1);
+      expect(about.filter((mail) => mail.to.includes('it-desk@x.test'))).toHaveLength(1);
+    }
   });
 });

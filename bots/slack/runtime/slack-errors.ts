@@ -5,7 +5,7 @@ import { ChannelError } from '../../../src/notify/channel.js';
 export function slackErrorCode(error: unknown): string | null {
   if (typeof error !== 'object' || error === null) return null;
   const coded = error as { code?: unknown; data?: { error?: unknown } };
-  if (coded.code === ErrorCode.PlatformError && typeof coded.data?.error === 'string') return coded.data.error;
+  if (coded.code === ErrorCode.PlatformError && typeof coded.data?.error === 'string' && coded.data.error !== '') return coded.data.error;
   return null;
 }
 
@@ -48,6 +48,9 @@ export function toChannelError(error: unknown): ChannelError {
     return new ChannelError(message, { retryable, retryAfterMs: code === 'ratelimited' ? 60_000 : null });
   }
   const kind = (error as { code?: unknown } | null)?.code;
+  // A failure without Slack's error code is not Slack's answer (an empty body, `{}` from a
+  // proxy): like a network failure, worth another try.
+  if (kind === ErrorCode.PlatformError) return new ChannelError(`slack: unexpected answer (${message.slice(7) || 'empty'})`, { retryable: true, retryAfterMs: null });
   if (kind === ErrorCode.FileUploadInvalidArgumentsError || kind === ErrorCode.FileUploadReadFileDataError) {
     return new ChannelError(message, { retryable: false });
   }

@@ -9,6 +9,8 @@ import { defaultLocalesDir } from '../../../src/i18n/locales-dir.js';
 import { loadI18n } from '../../../src/i18n/translate.js';
 import { createBackgroundJobs } from '../../../src/jobs/background-jobs.js';
 import { ChannelRegistry } from '../../../src/notify/channel.js';
+import type { Breakers } from '../../../src/notify/breaker.js';
+import type { DeadlineOptions } from '../../../bots/telegram/runtime/deadline.js';
 import { createEventDelivery } from '../../../src/notify/deliver-event.js';
 import { actorFromPerson, type Actor } from '../../../src/people/actor.js';
 import { createTicketService } from '../../../src/tickets/ticket-service.js';
@@ -38,6 +40,13 @@ interface MemberSpec {
   slack: 'id' | 'email' | null;
 }
 
+export interface TwoPlatformOptions {
+  /** The Bot API root the bot talks to instead of the fake's own (a flaky link in front of it). */
+  telegramApiRoot?: (fakeApiRoot: string) => Promise<string>;
+  breakers?: Breakers;
+  telegramDeadlines?: Partial<DeadlineOptions>;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Message text and blocks as one string, to look for what a Slack message shows. */
@@ -50,7 +59,7 @@ export const slackText = (message: { blocks?: unknown[]; text?: string } | undef
  * against a Web API fake), one outbox. The IT department is bound to a Telegram group and a
  * Slack channel at once.
  */
-export async function startTwoPlatforms(db: { current: Database }) {
+export async function startTwoPlatforms(db: { current: Database }, options: TwoPlatformOptions = {}) {
   const { models, connection } = db.current;
   const tg = await startBotApiFake();
   const slackFake = await startSlackFake();
@@ -60,7 +69,7 @@ export async function startTwoPlatforms(db: { current: Database }) {
   const i18n = loadI18n(defaultLocalesDir(), 'en');
   const files = createFileStore(connection, 256 * 1024);
   const tickets = createTicketService({ models, clock, logger, timezone: 'Europe/Moscow' });
-  const channels = new ChannelRegistry();
+  const channels = new ChannelRegistry(options.breakers);
   const delivery = createEventDelivery({ models, channels, logger, locale: 'en', clock });
   const jobs = createBackgroundJobs({ db: db.current, delivery, logger, clock, processEveryMs: 100, deliveryRetry: { baseDelayMs: 20 } });
   tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
@@ -116,8 +125,9 @@ export async function startTwoPlatforms(db: { current: Database }) {
     logger,
     clock,
     org,
-    telegram: { token: tg.token, apiRoot: tg.apiRoot, mode: 'polling' },
+    telegram: { token: tg.token, apiRoot: options.telegramApiRoot ? await options.telegramApiRoot(tg.apiRoot) : tg.apiRoot, mode: 'polling' },
     limits: { globalPerSecond: 1000, groupPerMinute: 1000, privateBurst: 0, retryBaseDelayMs: 20 },
+    ...(options.telegramDeadlines ? { deadlines: options.telegramDeadlines } : {}),
   });
   const slack: SlackBot = createSlackBot({
     models,

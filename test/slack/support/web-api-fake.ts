@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { RawAnswers, type RawAnswer } from '../../support/raw-answer.js';
 
 /**
  * A Slack workspace on 127.0.0.1 for the Slack bot's end-to-end tests: the real WebClient
@@ -421,6 +422,7 @@ export class SlackFake {
   private homes = new Map<string, string>();
   private issuedTriggers = new Set<string>();
   private faults: (FaultOptions & { method: string; left: number })[] = [];
+  private readonly rawAnswers = new RawAnswers();
   private pendingUploads = new Map<string, { name: string; length: number; data?: Buffer }>();
   private userFiles = new Map<string, UserFile & { data: Buffer }>();
   private responseIds = new Set<string>();
@@ -557,6 +559,11 @@ export class SlackFake {
   // ---- faults
 
   /** The next `times` calls of `method` answer this fault instead. */
+  /** The next `times` calls of `method` get `answer` instead of the Web API's, and are not carried out. */
+  answerRawNext(method: string, answer: RawAnswer, times = 1): void {
+    this.rawAnswers.add(method, answer, times);
+  }
+
   failNext(method: string, fault: FaultOptions = {}): void {
     this.faults.push({ ...fault, method, left: fault.times ?? 1 });
   }
@@ -692,6 +699,7 @@ export class SlackFake {
     this.calls.push({ method, args, at: Date.now() });
     const auth = this.authFailure(method, req, args);
     if (auth) return this.reply(res, auth);
+    if (this.rawAnswers.answer(method, res)) return;
     const fault = this.takeFault(method);
     if (fault) return this.replyFault(res, fault);
     const handler = this.methods[method];

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RawAnswers, type RawAnswer } from '../../support/raw-answer.js';
 
 /**
  * A Telegram Bot API server on 127.0.0.1, for the bot's end-to-end tests: the real grammY
@@ -203,6 +204,7 @@ export class BotApiFake {
   private answers = new Map<string, CallbackAnswer>();
   private failures: { method: string; error: Json; times: number }[] = [];
   private holds = new Map<string, Promise<void>>();
+  private readonly rawAnswers = new RawAnswers();
   private blocked = new Set<number>();
   /** Users who ever opened their private chat with the bot: the bot may not write first to others. */
   private started = new Set<number>();
@@ -365,6 +367,11 @@ export class BotApiFake {
 
   failNext(method: string, error: { error_code: number; description: string; parameters?: Json }, times = 1): void {
     this.failures.push({ method, error, times });
+  }
+
+  /** The next `times` calls of `method` get `answer` instead of the Bot API's, and are not carried out. */
+  answerRawNext(method: string, answer: RawAnswer, times = 1): void {
+    this.rawAnswers.add(method, answer, times);
   }
 
   /**
@@ -563,6 +570,7 @@ export class BotApiFake {
     this.recorded.push({ method, payload, at: Date.now() });
     const held = this.holds.get(method);
     if (held) await held;
+    if (this.rawAnswers.answer(method, res)) return;
     const failure = this.failures.find((f) => f.method === method && f.times > 0);
     if (failure) {
       failure.times -= 1;

@@ -18,6 +18,7 @@ import { createEventDelivery } from '../../../src/notify/deliver-event.js';
 import { createTicketService, type TicketService } from '../../../src/tickets/ticket-service.js';
 import { startBotApiFake, type ChatMessage, type FakeChat, type FakeUser } from './bot-api-fake.js';
 import { freePort } from '../../support/free-port.js';
+import type { DeadlineOptions } from '../../../bots/telegram/runtime/deadline.js';
 
 export interface Member {
   user: FakeUser;
@@ -57,6 +58,8 @@ export interface HarnessOptions {
   orgLocale?: string;
   /** Telegram's limits for this bot; generous by default so tests are not slowed by them. */
   limits?: Partial<TelegramLimits>;
+  /** Deadlines of Bot API calls (seconds by default). */
+  deadlines?: Partial<DeadlineOptions>;
 }
 
 /**
@@ -125,6 +128,7 @@ export async function startHarness(db: { current: Database }, options: HarnessOp
         ? { token: api.token, apiRoot: api.apiRoot, mode: 'webhook', webhookUrl: `http://127.0.0.1:${webhookPort}/telegram/webhook`, secret: WEBHOOK_SECRET }
         : { token: api.token, apiRoot: api.apiRoot, mode: 'polling' },
     limits: { globalPerSecond: 1000, groupPerMinute: 1000, privateBurst: 0, retryBaseDelayMs: 20, ...options.limits },
+    ...(options.deadlines ? { deadlines: options.deadlines } : {}),
   });
 
   let telegram = createTelegramBot(deps());
