@@ -23,6 +23,7 @@ import { describeSlackError, isTokenProblem, slackErrorCode } from './runtime/sl
 import { createSlackFiles } from './runtime/slack-files.js';
 import type { SlackServices } from './services.js';
 import { ticketThreads } from './store/threads.js';
+import { inOrderPerDialog } from './runtime/event-order.js';
 
 export type { SlackBotDeps } from './deps.js';
 
@@ -95,6 +96,8 @@ export function createSlackBot(deps: SlackBotDeps): SlackBot {
       if (inFlight === 0) for (const wake of idleWaiters.splice(0)) wake();
     }
   });
+  // In order before anything that waits (the dedupe's write): the order is the one of arrival.
+  app.use(inOrderPerDialog());
   app.use(dedupeEvents(models, logger, clock));
 
   homeFeature(app, services);
