@@ -332,6 +332,14 @@ export class BotApiFake {
     this.chatWindows.clear();
   }
 
+  /** Milliseconds until one more message fits the enforced limits of a chat (0: it fits now). */
+  roomInMs(chatId: number): number {
+    const chat = this.chats.get(chatId);
+    if (!this.limits || !this.globalWindow || !chat) return 0;
+    const at = Date.now();
+    return Math.max(this.globalWindow.waitMs(at), this.chatWindow(chat).waitMs(at));
+  }
+
   /** How many calls were answered 429 Too Many Requests. */
   get tooManyRequests(): number {
     return this.answered429;
