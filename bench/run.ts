@@ -6,7 +6,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.js';
 import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
-import { runOutboxBenchmark } from './outbox-report.js';
+import { runRelayBenchmark } from './relay-report.js';
 import { runReportsBenchmark } from './reports-report.js';
 import { runSlackBenchmark } from './slack-events.js';
 import { serverDescription } from './support.js';
@@ -32,7 +32,7 @@ async function benchmarkServer(logger: ReturnType<typeof createLogger>): Promise
 }
 
 /**
- * `npm run bench [lifecycle|telegram|slack|outbox|reports]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram|slack|relay|reports]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     { name: 'lifecycle', run: (db: Database, described: string) => runLifecycleBenchmark(db, described, FILE) },
     { name: 'telegram', run: (db: Database, described: string) => runBotBenchmark(db, described, FILE) },
     { name: 'slack', run: (db: Database, described: string) => runSlackBenchmark(db, described, FILE) },
-    { name: 'outbox', run: (db: Database, described: string) => runOutboxBenchmark(db, described, FILE) },
+    { name: 'relay', run: (_db: Database, described: string) => runRelayBenchmark(server.uri, described, FILE) },
     { name: 'reports', run: (db: Database, described: string) => runReportsBenchmark(db, described, FILE, server.uri) },
   ].filter((benchmark) => !only || benchmark.name === only);
   try {

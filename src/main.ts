@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { SlackLimits } from '../bots/slack/deps.js';
-import { createSlackBot, type SlackBot } from '../bots/slack/index.js';
+import type { SlackBot } from '../bots/slack/index.js';
 import type { TelegramLimits } from '../bots/telegram/deps.js';
-import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
+import type { TelegramBot } from '../bots/telegram/index.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Env } from './config/env.js';
 import { loadOrgConfig } from './config/load-org-config.js';
@@ -114,8 +114,10 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
 
   // What both chat platforms need of the org config.
   const chatOrg = { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone };
+  // Each platform's code (and its libraries' memory) is loaded only when it is configured.
   let telegram: TelegramBot | null = null;
   if (env.telegram) {
+    const { createTelegramBot } = await import('../bots/telegram/index.js');
     telegram = createTelegramBot({
       models: db.models,
       tickets,
@@ -132,6 +134,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
 
   let slack: SlackBot | null = null;
   if (env.slack) {
+    const { createSlackBot } = await import('../bots/slack/index.js');
     slack = createSlackBot({
       models: db.models,
       tickets,

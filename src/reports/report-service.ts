@@ -108,7 +108,7 @@ export function createReportService(deps: ReportServiceDeps) {
       const result = await this.figures(actor, period);
       const t = (key: string, params?: Record<string, string | number>) => translate(locale, key, params);
       return {
-        png: statsChartPng(result.days, chartText(t, locale, period, 'report.chart.stats_title')),
+        png: await statsChartPng(result.days, chartText(t, locale, period, 'report.chart.stats_title')),
         text: statsLines(t, locale, period, result.summary).join('\n'),
         period,
         result,

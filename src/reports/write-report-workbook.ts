@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Models } from '../db/models/index.js';
 import type { Translate } from '../i18n/translate.js';
 import { formatTime } from '../i18n/format-time.js';
@@ -59,7 +59,9 @@ export async function writeReportWorkbook(models: Models, translate: Translate, 
   const source = reportTickets(models, input.period, input.departments);
   const total = await source.count();
   input.signal?.throwIfAborted();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useStyles: true, useSharedStrings: false });
+  // exceljs (some 20 MiB of memory) is loaded by the first report, not at start.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ filename, useStyles: true, useSharedStrings: false });
   const guard = guardWriter(workbook);
   try {
     return await writeSheets(workbook, guard, models, texts, input, source, total);
@@ -120,7 +122,7 @@ async function writeSheets(
   );
   const groups = writeGroupSheet(workbook, texts, grouping, result.groups, result.summary);
   const load = writeLoadSheet(workbook, texts, result.load);
-  const chart = writeChartSheet(workbook, texts, result.days, createdResolvedChartPng(result.days, chartText(texts.t, locale, period, 'report.chart.title')));
+  const chart = writeChartSheet(workbook, texts, result.days, await createdResolvedChartPng(result.days, chartText(texts.t, locale, period, 'report.chart.title')));
   orderSheets(workbook, [summary, groups, load, chart, tickets.worksheet]);
   await guard.unlessFailed(workbook.commit());
   tell(100);

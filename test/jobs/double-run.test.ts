@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseOrgConfig } from '../../src/config/load-org-config.js';
 import { syncOrgConfig } from '../../src/config/sync-org-config.js';
+import type { JournalEventType } from '../../src/db/models/journal-event.js';
 import { createBackgroundJobs, type BackgroundJobs } from '../../src/jobs/background-jobs.js';
 import { AUTO_CLOSE_JOB, DAILY_DIGEST_JOB, STILL_WORKING_JOB } from '../../src/jobs/housekeeping-steps.js';
 import { HOUSEKEEPING_JOB } from '../../src/jobs/housekeeping-job.js';
@@ -93,7 +94,7 @@ async function runEverywhereAtOnce(name: string): Promise<void> {
 }
 
 const directs = (userId: string, type: string) => instances.flatMap(({ channel }) => channel.directs.filter((d) => d.userId === userId && d.notice.event.type === type));
-const eventsOf = async (number: number, type: string) => db.current.models.JournalEvent.countDocuments({ ticketNumber: number, type });
+const eventsOf = async (number: number, type: JournalEventType) => db.current.models.JournalEvent.countDocuments({ ticketNumber: number, type });
 
 beforeAll(async () => {
   await syncOrgConfig(db.current.models, parseOrgConfig(JSON.stringify(config), 'test'));

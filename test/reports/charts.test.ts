@@ -51,50 +51,50 @@ describe.each([
   ['statsChartPng', statsChartPng],
   ['createdResolvedChartPng', createdResolvedChartPng],
 ])('%s', (_name, chartPng) => {
-  it('draws a 1200x600 PNG', () => {
-    expectChartPng(chartPng(days(30), english));
+  it('draws a 1200x600 PNG', async () => {
+    expectChartPng(await chartPng(days(30), english));
   });
 
-  it('draws the texts it is given, in Cyrillic too', () => {
+  it('draws the texts it is given, in Cyrillic too', async () => {
     const data = days(30);
-    const withTitle = chartPng(data, english);
+    const withTitle = await chartPng(data, english);
     // Without the bundled fonts resvg draws no text at all, and these would be equal.
-    expect(withTitle.equals(chartPng(data, { ...english, title: '' }))).toBe(false);
-    expect(withTitle.equals(chartPng(data, russian))).toBe(false);
-    expect(chartPng(data, russian).equals(chartPng(data, { ...russian, title: 'Другой заголовок' }))).toBe(false);
+    expect(withTitle.equals(await chartPng(data, { ...english, title: '' }))).toBe(false);
+    expect(withTitle.equals(await chartPng(data, russian))).toBe(false);
+    expect((await chartPng(data, russian)).equals(await chartPng(data, { ...russian, title: 'Другой заголовок' }))).toBe(false);
   });
 
-  it('is the same picture for the same data', () => {
-    expect(chartPng(days(30), russian).equals(chartPng(days(30), russian))).toBe(true);
+  it('is the same picture for the same data', async () => {
+    expect((await chartPng(days(30), russian)).equals(await chartPng(days(30), russian))).toBe(true);
   });
 
-  it('draws a single day, no day, all zeros and a whole year', () => {
-    expectChartPng(chartPng(days(1), english));
-    expectChartPng(chartPng([], english));
-    expectChartPng(chartPng(days(14).map((day) => ({ ...day, created: 0, resolved: 0, firstResponseCompliance: null, resolutionCompliance: null })), english));
-    expectChartPng(chartPng(days(366, '2026-01-01'), russian));
+  it('draws a single day, no day, all zeros and a whole year', async () => {
+    expectChartPng(await chartPng(days(1), english));
+    expectChartPng(await chartPng([], english));
+    expectChartPng(await chartPng(days(14).map((day) => ({ ...day, created: 0, resolved: 0, firstResponseCompliance: null, resolutionCompliance: null })), english));
+    expectChartPng(await chartPng(days(366, '2026-01-01'), russian));
   });
 });
 
 describe('statsChartPng compliance lines', () => {
-  it('accepts days with nothing decided and draws them as gaps, not as 0 %', () => {
+  it('accepts days with nothing decided and draws them as gaps, not as 0 %', async () => {
     const data = days(10).map((day) => ({ ...day, firstResponseCompliance: 1, resolutionCompliance: 1 }));
     const undecided = data.map((day, i) => (i === 4 ? { ...day, firstResponseCompliance: null, resolutionCompliance: null } : day));
     const failed = data.map((day, i) => (i === 4 ? { ...day, firstResponseCompliance: 0, resolutionCompliance: 0 } : day));
-    const gap = statsChartPng(undecided, english);
+    const gap = await statsChartPng(undecided, english);
     expectChartPng(gap);
-    expect(gap.equals(statsChartPng(failed, english))).toBe(false);
-    expect(gap.equals(statsChartPng(data, english))).toBe(false);
+    expect(gap.equals(await statsChartPng(failed, english))).toBe(false);
+    expect(gap.equals(await statsChartPng(data, english))).toBe(false);
   });
 });
 
-describe('x axis labels', () => {
-  it('writes short dates in the reader language', () => {
+describe('x axis labels', async () => {
+  it('writes short dates in the reader language', async () => {
     expect(formatDayLabels(['2026-11-03'], 'en')).toEqual(['3 Nov']);
     expect(formatDayLabels(['2026-11-03'], 'ru')).toEqual(['3 нояб.']);
   });
 
-  it('labels every day of a week, every third of a month, the 1st of each month of a year', () => {
+  it('labels every day of a week, every third of a month, the 1st of each month of a year', async () => {
     const week = labelledDays(days(7).map((day) => day.date));
     expect([0, 1, 2, 3, 4, 5, 6].every(week)).toBe(true);
 
@@ -108,8 +108,8 @@ describe('x axis labels', () => {
   });
 });
 
-describe('bundled font metrics', () => {
-  it('reads advance widths of Latin and Cyrillic letters from the TTF', () => {
+describe('bundled font metrics', async () => {
+  it('reads advance widths of Latin and Cyrillic letters from the TTF', async () => {
     const { regular, bold } = chartFontFiles();
     const widths = readAdvanceWidths(regular);
     expect(widths('a'.codePointAt(0)!)).toBeCloseTo(1255 / 2048);

@@ -3,7 +3,7 @@ import type { ChartText, DayCounts } from './day-counts.js';
 import { renderChartPng } from './render-png.js';
 
 /** Bars of created and resolved tickets per day; PNG 1200x600. */
-export function createdResolvedChartPng(days: DayCounts[], text: ChartText): Buffer {
+export function createdResolvedChartPng(days: DayCounts[], text: ChartText): Promise<Buffer> {
   return renderChartPng({
     ...chartFrame(text.title),
     xAxis: dayAxis(days, text.locale),

@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type { EChartsOption } from 'echarts';
-// The single-file build: the package entry loads ~1000 small ES modules (~0.8 s at startup),
-// this one file ~0.1 s. Same code, same version, typed by echarts-bundle.d.ts.
-import * as echarts from 'echarts/dist/echarts.esm.min.mjs';
 import { CHART_FONT_FAMILY, chartFontFiles } from './chart-fonts.js';
 import { readAdvanceWidths } from './font-metrics.js';
 import { createTextMeasurer } from './measure-text.js';
@@ -17,15 +14,30 @@ const PNG_WIDTH = 1200;
 let resvgFonts: ResvgRenderOptions['font'] | undefined;
 
 /**
+ * echarts and resvg (some 20 MiB of memory) are loaded when the first chart is drawn, not at
+ * start: most processes answer messages for days without drawing one.
+ */
+async function chartEngine() {
+  // The single-file build: the package entry loads ~1000 small ES modules (~0.8 s), this one
+  // file ~0.1 s. Same code, same version, typed by echarts-bundle.d.ts.
+  const [echarts, { Resvg }] = await Promise.all([import('echarts/dist/echarts.esm.min.mjs'), import('@resvg/resvg-js')]);
+  return { echarts, Resvg };
+}
+
+type ChartEngine = Awaited<ReturnType<typeof chartEngine>>;
+let engine: Promise<ChartEngine> | undefined;
+
+/**
  * Renders an echarts option to a PNG without a browser: echarts lays it out as SVG, resvg
- * draws that with the bundled fonts only. Synchronous and CPU-bound: ~0.1-0.2 s a chart.
+ * draws that with the bundled fonts only. CPU-bound: ~0.1-0.2 s a chart.
  *
  * resvg-js has no free(): its pixmap (~3 MB) is released when the JS wrapper is collected,
  * and native finalizers run between event-loop turns. A caller drawing many charts in a row
  * should yield between them (await setImmediate) rather than loop synchronously.
  */
-export function renderChartPng(option: EChartsOption): Buffer {
-  const fonts = useBundledFonts();
+export async function renderChartPng(option: EChartsOption): Promise<Buffer> {
+  const { echarts, Resvg } = await (engine ??= chartEngine());
+  const fonts = useBundledFonts(echarts);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: LAYOUT_WIDTH, height: LAYOUT_HEIGHT });
   let svg: string;
   try {
@@ -42,7 +54,7 @@ export function renderChartPng(option: EChartsOption): Buffer {
  * widths, and returns resvg's font options. The measurer is global to echarts, which only the
  * charts here use.
  */
-function useBundledFonts(): ResvgRenderOptions['font'] {
+function useBundledFonts(echarts: ChartEngine['echarts']): ResvgRenderOptions['font'] {
   if (!resvgFonts) {
     const { regular, bold } = chartFontFiles();
     // resvg draws no text at all when a font file is missing; say so instead of sending a mute chart.

@@ -7,7 +7,7 @@ import { renderChartPng } from './render-png.js';
 const DOTS_UP_TO_DAYS = 31;
 
 /** Created vs resolved per day (bars, left axis) and SLA compliance % (two lines, right axis 0–100 %); PNG 1200x600. */
-export function statsChartPng(days: DayCounts[], text: ChartText): Buffer {
+export function statsChartPng(days: DayCounts[], text: ChartText): Promise<Buffer> {
   return renderChartPng({
     ...chartFrame(text.title),
     xAxis: dayAxis(days, text.locale),

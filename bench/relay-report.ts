@@ -1,0 +1,153 @@
+import { baselineRelay, helpdeskRelay, type DirectionResult, type RelayRun, type RelaySize } from './relay/telegram-relay.js';
+import { fixed, machineDescription, writeSection } from './support.js';
+
+/**
+ * Sizes (`requesters x messages`) and rounds: each round runs the bare bot and the helpdesk one
+ * after the other, in alternating order, and the tables give the median of the rounds.
+ */
+const sizes: RelaySize[] = (process.env.BENCH_RELAY_SIZES ?? '30x7,300x7').split(',').map((size) => {
+  const [requesters, messages] = size.split('x').map(Number);
+  return { requesters: requesters!, messages: messages! };
+});
+const rounds = Number(process.env.BENCH_RELAY_ROUNDS ?? 3);
+
+/** The issue's targets, checked against the medians. */
+const TARGET_RATIO = 2;
+const TARGET_P95_MS = 2000;
+const TARGET_RSS_RATIO = 1.5;
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const mib = (bytes: number) => fixed(bytes / 2 ** 20, 0);
+
+interface Medians {
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  lost: number;
+  commandsPerMessage: number;
+  cpuMsPerMessage: number;
+}
+
+function medians(results: DirectionResult[]): Medians {
+  const of = (pick: (result: DirectionResult) => number) => median(results.map(pick));
+  return {
+    seconds: of((r) => r.seconds),
+    perSecond: of((r) => r.perSecond),
+    p50Ms: of((r) => r.p50Ms),
+    p95Ms: of((r) => r.p95Ms),
+    maxMs: of((r) => r.maxMs),
+    lost: Math.max(...results.map((r) => r.lost)),
+    commandsPerMessage: of((r) => r.commands / r.messages),
+    cpuMsPerMessage: of((r) => r.cpuMs / r.messages),
+  };
+}
+
+/** The commands a relayed message costs most, over the rounds, for the prose under a table. */
+function topCommands(results: DirectionResult[], count = 6): string {
+  const totals = new Map<string, number>();
+  let messages = 0;
+  for (const result of results) {
+    messages += result.messages;
+    for (const [command, n] of Object.entries(result.byCommand)) totals.set(command, (totals.get(command) ?? 0) + n);
+  }
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([command, n]) => `\`${command}\` ${fixed(n / messages, 2)}`)
+    .join(', ');
+}
+
+interface SizeResult {
+  size: RelaySize;
+  helpdesk: RelayRun[];
+  baseline: RelayRun[];
+}
+
+function sizeSection(result: SizeResult): { markdown: string; verdicts: string[] } {
+  const { size } = result;
+  const label = `${size.requesters} x ${size.messages}`;
+  const rows: string[] = [];
+  const verdicts: string[] = [];
+  for (const [key, name] of [
+    ['toStaff', 'requester → staff group'],
+    ['toRequester', 'staff reply → requester'],
+  ] as const) {
+    const base = medians(result.baseline.map((run) => run[key]));
+    const ours = medians(result.helpdesk.map((run) => run[key]));
+    const ratio = ours.seconds / base.seconds;
+    const row = (system: string, m: Medians, against: string) =>
+      `| ${name} | ${system} | ${size.requesters * size.messages} | ${fixed(m.seconds, 2)} | ${fixed(m.perSecond, 0)} | ${fixed(m.p50Ms, 0)} | ${fixed(m.p95Ms, 0)} | ${fixed(m.maxMs, 0)} | ${m.lost} | ${fixed(m.commandsPerMessage, 1)} | ${fixed(m.cpuMsPerMessage, 1)} | ${against} |`;
+    rows.push(row('bare grammY relay bot', base, '1.00×'), row('helpdesk', ours, `${fixed(ratio, 2)}×`));
+    verdicts.push(`${label}, ${name}: ${fixed(ratio, 2)}× the bare bot's time (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'not met'})`);
+    if (size.requesters <= 30) verdicts.push(`${label}, ${name}: p95 ${fixed(ours.p95Ms, 0)} ms (target < ${TARGET_P95_MS} ms: ${ours.p95Ms < TARGET_P95_MS ? 'met' : 'not met'})`);
+    if (ours.lost > 0) verdicts.push(`${label}, ${name}: ${ours.lost} messages did not arrive within the timeout`);
+  }
+  const rss = (runs: RelayRun[], pick: (run: RelayRun) => number) => median(runs.map(pick));
+  const rssRow = (system: string, runs: RelayRun[]) => `| ${system} | ${mib(rss(runs, (r) => r.idleRss))} | ${mib(rss(runs, (r) => r.rss))} | ${mib(rss(runs, (r) => r.peakRss))} |`;
+  const rssRatio = rss(result.helpdesk, (r) => r.peakRss) / rss(result.baseline, (r) => r.peakRss);
+  const idleRatio = rss(result.helpdesk, (r) => r.idleRss) / rss(result.baseline, (r) => r.idleRss);
+  verdicts.push(`${label}: peak RSS ${fixed(rssRatio, 2)}× the bare bot's, idle ${fixed(idleRatio, 2)}× (target ≤ ${TARGET_RSS_RATIO}×: ${rssRatio <= TARGET_RSS_RATIO ? 'met' : 'not met'})`);
+  const markdown = [
+    `### ${label} (median of ${result.helpdesk.length} round${result.helpdesk.length === 1 ? "" : "s"})`,
+    '',
+    '| direction | system | messages | seconds | messages/s | p50 ms | p95 ms | max ms | lost | DB commands/message | CPU ms/message | time against the bare bot |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    '| process RSS, MiB | idle (set up, before the first message) | after the run | peak sampled |',
+    '|---|---|---|---|',
+    rssRow('bare grammY relay bot', result.baseline),
+    rssRow('helpdesk', result.helpdesk),
+    '',
+    `Commands per relayed message, helpdesk: requester → staff ${topCommands(result.helpdesk.map((r) => r.toStaff))}; staff → requester ${topCommands(result.helpdesk.map((r) => r.toRequester))}.`,
+  ].join('\n');
+  return { markdown, verdicts };
+}
+
+/**
+ * `npm run bench relay`: the message path both ways, the real helpdesk process against a bare
+ * grammY relay bot, on the same Bot API fake and database server, and the section `relay` of
+ * BENCHMARKS.md.
+ */
+export async function runRelayBenchmark(serverUri: string, described: string, file: string): Promise<void> {
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    const result: SizeResult = { size, helpdesk: [], baseline: [] };
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? (['baseline', 'helpdesk'] as const) : (['helpdesk', 'baseline'] as const);
+      for (const system of order) {
+        const run = system === 'helpdesk' ? await helpdeskRelay(serverUri, size) : await baselineRelay(serverUri, size);
+        result[system].push(run);
+        console.log(
+          `relay ${size.requesters}x${size.messages} round ${round + 1} ${system}: to staff ${fixed(run.toStaff.seconds, 1)} s (p95 ${fixed(run.toStaff.p95Ms, 0)} ms), to requester ${fixed(run.toRequester.seconds, 1)} s (p95 ${fixed(run.toRequester.p95Ms, 0)} ms), peak RSS ${mib(run.peakRss)} MiB`,
+        );
+      }
+    }
+    results.push(result);
+  }
+  const sections = results.map(sizeSection);
+  const markdown = [
+    '## Relay: a message to the team and the answer back (Telegram)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)}. Each of N requesters has an open ticket taken by an agent of their own. **Requester → staff group**: every requester sends M messages one after another in their private chat with the bot, the next once the last is seen in the department group (the helpdesk shows it as a comment under the ticket's card). **Staff → requester**: every agent answers M times in turn (the helpdesk: answers to the Reply prompt; the bare bot: replies to the relayed message in the group) until the requester's chat shows each. Latency is from the message sent to its appearance, measured by watching the Bot API fake; messages/s counts arrivals over the whole direction. Telegram's limits are lifted for both systems (the fake does not enforce them, the helpdesk's own pacing is set to a million messages a second): this measures the bot, not Telegram.`,
+    '',
+    'Both run as processes of their own (`bench/relay/helpdesk-child.ts` starts the helpdesk as `npm start` does; `bench/relay/baseline-bot-child.ts` is the floor: a grammY bot with the runner, per message one insert, one lookup and one sendMessage), against the same Bot API fake on 127.0.0.1 and the same database server, with the driver\'s command monitoring counting database commands. CPU is the bot process\'s user + system time.',
+    '',
+    ...sections.map((s) => s.markdown + '\n'),
+    '**Against the targets**',
+    '',
+    ...sections.flatMap((s) => s.verdicts).map((line) => `- ${line}`),
+    '',
+    'Before this design (same machine, same fake, 30 x 7): 54.6 (requester → staff) and 34 (staff → requester) database commands per relayed message, 7.4 and 5.6 messages/s, p50 757 ms and 5 s, RSS 245 MiB after the run.',
+    '',
+    'Machine:',
+    machineDescription(described),
+  ].join('\n');
+  await writeSection(file, 'relay', markdown);
+}
