@@ -1,4 +1,6 @@
-import { baselineRelay, helpdeskRelay, type DirectionResult, type RelayRun, type RelaySize } from './relay/telegram-relay.js';
+import type { DirectionResult, RelayRun, RelaySize } from './relay/relay-support.js';
+import { baselineSlackRelay, helpdeskSlackRelay } from './relay/slack-relay.js';
+import { baselineRelay, helpdeskRelay } from './relay/telegram-relay.js';
 import { fixed, machineDescription, writeSection } from './support.js';
 
 /**
@@ -10,6 +12,51 @@ const sizes: RelaySize[] = (process.env.BENCH_RELAY_SIZES ?? '30x7,300x7').split
   return { requesters: requesters!, messages: messages! };
 });
 const rounds = Number(process.env.BENCH_RELAY_ROUNDS ?? 3);
+const platformNames = (process.env.BENCH_RELAY_PLATFORMS ?? 'telegram,slack').split(',');
+
+type Relay = (serverUri: string, size: RelaySize) => Promise<RelayRun>;
+
+interface Platform {
+  /** The section of BENCHMARKS.md. */
+  section: string;
+  helpdesk: Relay;
+  baseline: Relay;
+  baselineName: string;
+  staffPlace: string;
+  intro: string;
+  before?: string;
+}
+
+const platforms: Record<string, Platform> = {
+  telegram: {
+    section: 'relay',
+    helpdesk: helpdeskRelay,
+    baseline: baselineRelay,
+    baselineName: 'bare grammY relay bot',
+    staffPlace: 'staff group',
+    intro: [
+      '## Relay: a message to the team and the answer back (Telegram)',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)}. Each of N requesters has an open ticket taken by an agent of their own. **Requester → staff group**: every requester sends M messages one after another in their private chat with the bot, the next once the last is seen in the department group (the helpdesk shows it as a comment under the ticket's card). **Staff → requester**: every agent answers M times in turn (the helpdesk: answers to the Reply prompt; the bare bot: replies to the relayed message in the group) until the requester's chat shows each. Latency is from the message sent to its appearance, measured by watching the Bot API fake; messages/s counts arrivals over the whole direction. Telegram's limits are lifted for both systems (the fake does not enforce them, the helpdesk's own pacing is set to a million messages a second): this measures the bot, not Telegram.`,
+      '',
+      "Both run as processes of their own (`bench/relay/helpdesk-child.ts` starts the helpdesk as `npm start` does; `bench/relay/baseline-bot-child.ts` is the floor: a grammY bot with the runner, per message one insert, one lookup and one sendMessage), against the same Bot API fake on 127.0.0.1 and the same database server, with the driver's command monitoring counting database commands. CPU is the bot process's user + system time.",
+    ].join('\n'),
+    before:
+      'Before this design (same machine, same fake, 30 x 7): 54.6 (requester → staff) and 34 (staff → requester) database commands per relayed message, 7.4 and 5.6 messages/s, p50 757 ms and 5 s, RSS 245 MiB after the run.',
+  },
+  slack: {
+    section: 'relay-slack',
+    helpdesk: helpdeskSlackRelay,
+    baseline: baselineSlackRelay,
+    baselineName: 'bare Bolt relay app',
+    staffPlace: 'staff channel',
+    intro: [
+      '## Relay: a message to the team and the answer back (Slack)',
+      '',
+      `Measured ${new Date().toISOString().slice(0, 10)}. The same load over Slack's Events API (HTTP mode, signed requests to the app on 127.0.0.1) and a Web API fake. **Requester → staff channel**: each requester writes M times in the thread of their ticket in their DM with the app, until the card's thread in the department channel shows each. **Staff → requester**: each agent answers M times through the card's Reply button and modal (the clock starts at the modal's submission; pressing and opening are outside it but inside the direction's seconds), until the requester's DM shows it. The floor (\`bench/relay/baseline-slack-child.ts\`) is a bare Bolt app: a requester's DM message goes to a thread of the staff channel, a reply in that thread goes back to the DM, each with one lookup, one insert and one chat.postMessage. The app's pacing (one message a second per channel, method tiers) is lifted.`,
+    ].join('\n'),
+  },
+};
 
 /** The issue's targets, checked against the medians. */
 const TARGET_RATIO = 2;
@@ -69,13 +116,13 @@ interface SizeResult {
   baseline: RelayRun[];
 }
 
-function sizeSection(result: SizeResult): { markdown: string; verdicts: string[] } {
+function sizeSection(platform: Platform, result: SizeResult): { markdown: string; verdicts: string[] } {
   const { size } = result;
   const label = `${size.requesters} x ${size.messages}`;
   const rows: string[] = [];
   const verdicts: string[] = [];
   for (const [key, name] of [
-    ['toStaff', 'requester → staff group'],
+    ['toStaff', `requester → ${platform.staffPlace}`],
     ['toRequester', 'staff reply → requester'],
   ] as const) {
     const base = medians(result.baseline.map((run) => run[key]));
@@ -83,8 +130,8 @@ function sizeSection(result: SizeResult): { markdown: string; verdicts: string[]
     const ratio = ours.seconds / base.seconds;
     const row = (system: string, m: Medians, against: string) =>
       `| ${name} | ${system} | ${size.requesters * size.messages} | ${fixed(m.seconds, 2)} | ${fixed(m.perSecond, 0)} | ${fixed(m.p50Ms, 0)} | ${fixed(m.p95Ms, 0)} | ${fixed(m.maxMs, 0)} | ${m.lost} | ${fixed(m.commandsPerMessage, 1)} | ${fixed(m.cpuMsPerMessage, 1)} | ${against} |`;
-    rows.push(row('bare grammY relay bot', base, '1.00×'), row('helpdesk', ours, `${fixed(ratio, 2)}×`));
-    verdicts.push(`${label}, ${name}: ${fixed(ratio, 2)}× the bare bot's time (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'not met'})`);
+    rows.push(row(platform.baselineName, base, '1.00×'), row('helpdesk', ours, `${fixed(ratio, 2)}×`));
+    verdicts.push(`${label}, ${name}: ${fixed(ratio, 2)}× the floor's time (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'not met'})`);
     if (size.requesters <= 30) verdicts.push(`${label}, ${name}: p95 ${fixed(ours.p95Ms, 0)} ms (target < ${TARGET_P95_MS} ms: ${ours.p95Ms < TARGET_P95_MS ? 'met' : 'not met'})`);
     if (ours.lost > 0) verdicts.push(`${label}, ${name}: ${ours.lost} messages did not arrive within the timeout`);
   }
@@ -92,17 +139,17 @@ function sizeSection(result: SizeResult): { markdown: string; verdicts: string[]
   const rssRow = (system: string, runs: RelayRun[]) => `| ${system} | ${mib(rss(runs, (r) => r.idleRss))} | ${mib(rss(runs, (r) => r.rss))} | ${mib(rss(runs, (r) => r.peakRss))} |`;
   const rssRatio = rss(result.helpdesk, (r) => r.peakRss) / rss(result.baseline, (r) => r.peakRss);
   const idleRatio = rss(result.helpdesk, (r) => r.idleRss) / rss(result.baseline, (r) => r.idleRss);
-  verdicts.push(`${label}: peak RSS ${fixed(rssRatio, 2)}× the bare bot's, idle ${fixed(idleRatio, 2)}× (target ≤ ${TARGET_RSS_RATIO}×: ${rssRatio <= TARGET_RSS_RATIO ? 'met' : 'not met'})`);
+  verdicts.push(`${label}: peak RSS ${fixed(rssRatio, 2)}× the floor's, idle ${fixed(idleRatio, 2)}× (target ≤ ${TARGET_RSS_RATIO}×: ${rssRatio <= TARGET_RSS_RATIO ? 'met' : 'not met'})`);
   const markdown = [
     `### ${label} (median of ${result.helpdesk.length} round${result.helpdesk.length === 1 ? "" : "s"})`,
     '',
-    '| direction | system | messages | seconds | messages/s | p50 ms | p95 ms | max ms | lost | DB commands/message | CPU ms/message | time against the bare bot |',
+    '| direction | system | messages | seconds | messages/s | p50 ms | p95 ms | max ms | lost | DB commands/message | CPU ms/message | time against the floor |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     '| process RSS, MiB | idle (set up, before the first message) | after the run | peak sampled |',
     '|---|---|---|---|',
-    rssRow('bare grammY relay bot', result.baseline),
+    rssRow(platform.baselineName, result.baseline),
     rssRow('helpdesk', result.helpdesk),
     '',
     `Commands per relayed message, helpdesk: requester → staff ${topCommands(result.helpdesk.map((r) => r.toStaff))}; staff → requester ${topCommands(result.helpdesk.map((r) => r.toRequester))}.`,
@@ -116,38 +163,41 @@ function sizeSection(result: SizeResult): { markdown: string; verdicts: string[]
  * BENCHMARKS.md.
  */
 export async function runRelayBenchmark(serverUri: string, described: string, file: string): Promise<void> {
+  for (const name of platformNames) {
+    const platform = platforms[name];
+    if (!platform) throw new Error(`BENCH_RELAY_PLATFORMS: unknown platform ${name} (telegram, slack)`);
+    await runPlatform(name, platform, serverUri, described, file);
+  }
+}
+
+async function runPlatform(name: string, platform: Platform, serverUri: string, described: string, file: string): Promise<void> {
   const results: SizeResult[] = [];
   for (const size of sizes) {
     const result: SizeResult = { size, helpdesk: [], baseline: [] };
     for (let round = 0; round < rounds; round += 1) {
       const order = round % 2 === 0 ? (['baseline', 'helpdesk'] as const) : (['helpdesk', 'baseline'] as const);
       for (const system of order) {
-        const run = system === 'helpdesk' ? await helpdeskRelay(serverUri, size) : await baselineRelay(serverUri, size);
+        const run = await platform[system](serverUri, size);
         result[system].push(run);
         console.log(
-          `relay ${size.requesters}x${size.messages} round ${round + 1} ${system}: to staff ${fixed(run.toStaff.seconds, 1)} s (p95 ${fixed(run.toStaff.p95Ms, 0)} ms), to requester ${fixed(run.toRequester.seconds, 1)} s (p95 ${fixed(run.toRequester.p95Ms, 0)} ms), peak RSS ${mib(run.peakRss)} MiB`,
+          `relay ${name} ${size.requesters}x${size.messages} round ${round + 1} ${system}: to staff ${fixed(run.toStaff.seconds, 1)} s (p95 ${fixed(run.toStaff.p95Ms, 0)} ms), to requester ${fixed(run.toRequester.seconds, 1)} s (p95 ${fixed(run.toRequester.p95Ms, 0)} ms), peak RSS ${mib(run.peakRss)} MiB`,
         );
       }
     }
     results.push(result);
   }
-  const sections = results.map(sizeSection);
+  const sections = results.map((result) => sizeSection(platform, result));
   const markdown = [
-    '## Relay: a message to the team and the answer back (Telegram)',
+    platform.intro,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)}. Each of N requesters has an open ticket taken by an agent of their own. **Requester → staff group**: every requester sends M messages one after another in their private chat with the bot, the next once the last is seen in the department group (the helpdesk shows it as a comment under the ticket's card). **Staff → requester**: every agent answers M times in turn (the helpdesk: answers to the Reply prompt; the bare bot: replies to the relayed message in the group) until the requester's chat shows each. Latency is from the message sent to its appearance, measured by watching the Bot API fake; messages/s counts arrivals over the whole direction. Telegram's limits are lifted for both systems (the fake does not enforce them, the helpdesk's own pacing is set to a million messages a second): this measures the bot, not Telegram.`,
-    '',
-    'Both run as processes of their own (`bench/relay/helpdesk-child.ts` starts the helpdesk as `npm start` does; `bench/relay/baseline-bot-child.ts` is the floor: a grammY bot with the runner, per message one insert, one lookup and one sendMessage), against the same Bot API fake on 127.0.0.1 and the same database server, with the driver\'s command monitoring counting database commands. CPU is the bot process\'s user + system time.',
-    '',
-    ...sections.map((s) => s.markdown + '\n'),
+    ...sections.map((section) => section.markdown + '\n'),
     '**Against the targets**',
     '',
-    ...sections.flatMap((s) => s.verdicts).map((line) => `- ${line}`),
+    ...sections.flatMap((section) => section.verdicts).map((line) => `- ${line}`),
     '',
-    'Before this design (same machine, same fake, 30 x 7): 54.6 (requester → staff) and 34 (staff → requester) database commands per relayed message, 7.4 and 5.6 messages/s, p50 757 ms and 5 s, RSS 245 MiB after the run.',
-    '',
+    ...(platform.before ? [platform.before, ''] : []),
     'Machine:',
     machineDescription(described),
   ].join('\n');
-  await writeSection(file, 'relay', markdown);
+  await writeSection(file, platform.section, markdown);
 }

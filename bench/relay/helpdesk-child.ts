@@ -10,7 +10,8 @@ import { serveCounters } from './child-protocol.js';
  */
 const env = parseEnv(process.env);
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
-const unlimited = { globalPerSecond: 1_000_000, groupPerMinute: 1_000_000, privateBurst: 0 };
+const telegramLimits = { globalPerSecond: 1_000_000, groupPerMinute: 1_000_000, privateBurst: 0 };
+const slackLimits = { channelIntervalMs: 0, tierPerMinute: { 2: 1_000_000, 3: 1_000_000, 4: 1_000_000 } };
 guardProcess(logger);
-const running = await startHelpdesk(env, logger, undefined, { telegramLimits: unlimited });
+const running = await startHelpdesk(env, logger, undefined, { telegramLimits, slackLimits });
 serveCounters([running.db.connection.getClient()], () => running.shutdown.shutdown('benchmark done'));

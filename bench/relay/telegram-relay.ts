@@ -1,42 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { connectDatabase } from '../../src/db/connection.js';
-import { createApiToken } from '../../src/people/api-tokens.js';
 import { freePort } from '../../test/support/free-port.js';
 import { startBotApiFake, type BotApiFake, type ChatMessage, type FakeChat, type FakeUser } from '../../test/telegram/support/bot-api-fake.js';
-import { Appearances, closedLoop, summarize, type LatencySummary } from './appearances.js';
-import { BotProcess, commandsBetween, type Counters } from './bot-process.js';
+import { Appearances, closedLoop } from './appearances.js';
+import { BotProcess } from './bot-process.js';
+import { APPEAR_TIMEOUT_MS, benchTokens, openAndTake, databaseOf, direction, dropDatabase, finish, inBatches, tag, withMonitoring, type RelayRun, type RelaySize } from './relay-support.js';
 
-export interface RelaySize {
-  /** Requesters, each with an open ticket taken by an agent of their own. */
-  requesters: number;
-  /** Messages each sends, one after another; as many staff replies per ticket. */
-  messages: number;
-}
-
-export interface DirectionResult extends LatencySummary {
-  commands: number;
-  byCommand: Record<string, number>;
-  /** CPU time of the bot's process during the direction. */
-  cpuMs: number;
-}
-
-export interface RelayRun {
-  system: 'helpdesk' | 'baseline';
-  size: RelaySize;
-  toStaff: DirectionResult;
-  toRequester: DirectionResult;
-  /** RSS after the run and the highest sampled, in bytes. */
-  rss: number;
-  peakRss: number;
-  /** RSS when started and set up, before the first relayed message. */
-  idleRss: number;
-}
-
-const APPEAR_TIMEOUT_MS = Number(process.env.RELAY_APPEAR_TIMEOUT_MS ?? 120_000);
+export type { DirectionResult, RelayRun, RelaySize } from './relay-support.js';
 
 interface Cast {
   fake: BotApiFake;
@@ -55,16 +27,6 @@ function cast(fake: BotApiFake, size: RelaySize): Cast {
     if (message.from.id === fake.botId) appearances.seen(String(message.chat.id), message.text ?? message.caption ?? '');
   });
   return { fake, group, requesters, agents, appearances };
-}
-
-function tag(direction: 'a' | 'b', sender: number, index: number): string {
-  return `[${direction}${sender + 1}.${index + 1}.${randomBytes(3).toString('hex')}]`;
-}
-
-async function inBatches<T>(items: T[], size: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) {
-    await Promise.all(items.slice(start, start + size).map((item, offset) => task(item, start + offset)));
-  }
 }
 
 function orgConfig(c: Cast): string {
@@ -88,16 +50,6 @@ function orgConfig(c: Cast): string {
   ].join('\n');
 }
 
-async function api(port: number, token: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
-
 /** What each sender replies to: the requester's "taken" notice, the agent's Reply prompt. */
 interface Targets {
   notices: ChatMessage[];
@@ -106,22 +58,8 @@ interface Targets {
 
 /** Opens a ticket per requester over the REST API, has its agent take it, and presses Reply on its card. */
 async function prepareHelpdesk(c: Cast, databaseUri: string, port: number): Promise<Targets> {
-  const db = await connectDatabase(databaseUri);
-  const tokens = { requesters: [] as string[], agents: [] as string[] };
-  try {
-    for (let i = 0; i < c.requesters.length; i += 1) {
-      tokens.requesters.push((await createApiToken(db.models, { personEmail: `r${i + 1}@bench.test`, name: 'bench' })).token);
-      tokens.agents.push((await createApiToken(db.models, { personEmail: `a${i + 1}@bench.test`, name: 'bench' })).token);
-    }
-  } finally {
-    await db.close();
-  }
-  const numbers: number[] = [];
-  await inBatches(c.requesters, 10, async (_, i) => {
-    const { ticket } = (await api(port, tokens.requesters[i]!, '/tickets', { description: `Printer ${i + 1} jams\nTray 2`, department: 'it' })) as { ticket: { number: number } };
-    numbers[i] = ticket.number;
-    await api(port, tokens.agents[i]!, `/tickets/${ticket.number}/take`);
-  });
+  const tokens = await benchTokens(databaseUri, c.requesters.length);
+  const numbers = await openAndTake(port, tokens);
   const { fake, group } = c;
   const cards = await Promise.all(
     numbers.map((number, i) => fake.waitFor(() => fake.botMessages(group.id).find((m) => m.text?.includes(`#${number} `) && m.text.includes(`Agent ${i + 1}`)), 300_000, `card of #${number}`)),
@@ -144,18 +82,6 @@ async function prepareHelpdesk(c: Cast, databaseUri: string, port: number): Prom
     );
   });
   return { notices, prompts };
-}
-
-async function direction(bot: BotProcess, run: () => Promise<{ latencies: (number | null)[]; seconds: number }>): Promise<DirectionResult> {
-  const before = await bot.counters();
-  const { latencies, seconds } = await run();
-  const after = await bot.counters();
-  return { ...summarize(latencies, seconds), ...commandsBetween(before, after) };
-}
-
-async function finish(bot: BotProcess, idle: Counters): Promise<{ rss: number; peakRss: number; idleRss: number }> {
-  const last = await bot.counters();
-  return { rss: last.rss, peakRss: last.peakRss, idleRss: idle.rss };
 }
 
 /** The helpdesk, as `npm start` runs it, relaying both ways. */
@@ -248,20 +174,3 @@ export async function baselineRelay(serverUri: string, size: RelaySize): Promise
   }
 }
 
-function databaseOf(serverUri: string, label: string): string {
-  const url = new URL(serverUri);
-  url.pathname = `/${label}_${Date.now()}`;
-  return url.toString();
-}
-
-function withMonitoring(uri: string): string {
-  const url = new URL(uri);
-  url.searchParams.set('monitorCommands', 'true');
-  return url.toString();
-}
-
-async function dropDatabase(uri: string): Promise<void> {
-  const client = await MongoClient.connect(uri);
-  await client.db().dropDatabase().catch(() => undefined);
-  await client.close();
-}

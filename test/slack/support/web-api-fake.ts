@@ -423,6 +423,8 @@ export class SlackFake {
   private issuedTriggers = new Set<string>();
   private faults: (FaultOptions & { method: string; left: number })[] = [];
   private readonly rawAnswers = new RawAnswers();
+  private watchers: ((message: FakeMessage) => void)[] = [];
+  private readonly viewsByTrigger = new Map<string, string>();
   private pendingUploads = new Map<string, { name: string; length: number; data?: Buffer }>();
   private userFiles = new Map<string, UserFile & { data: Buffer }>();
   private responseIds = new Set<string>();
@@ -569,6 +571,19 @@ export class SlackFake {
   }
 
   // ---- what tests inspect
+
+  /** Calls `listener` with every message posted (by the app or a simulated user) or edited. */
+  watch(listener: (message: FakeMessage) => void): () => void {
+    this.watchers.push(listener);
+    return () => {
+      this.watchers = this.watchers.filter((watcher) => watcher !== listener);
+    };
+  }
+
+  /** The id of the view the app opened with `triggerId`, once it did. */
+  viewOpenedWith(triggerId: string): string | undefined {
+    return this.viewsByTrigger.get(triggerId);
+  }
 
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
@@ -830,6 +845,7 @@ export class SlackFake {
   private append(conversation: Conversation, content: Omit<FakeMessage, 'ts' | 'channel' | 'edits'>): FakeMessage {
     const message: FakeMessage = { ts: this.nextTs(), channel: conversation.id, edits: 0, ...content };
     conversation.history.push(message);
+    for (const watcher of this.watchers) watcher(message);
     return message;
   }
 
@@ -893,6 +909,7 @@ export class SlackFake {
     if (text !== undefined) message.text = text;
     if (blocks !== undefined) message.blocks = blocks;
     message.edits += 1;
+    for (const watcher of this.watchers) watcher(message);
     return { ok: true, channel: conversation.id, ts: message.ts, text: message.text, message: this.asSlackMessage(message) };
   }
 
@@ -991,7 +1008,9 @@ export class SlackFake {
     // A trigger id is good once: a second views.open with it is what a double click gives.
     if (!this.issuedTriggers.delete(trigger)) refuse('invalid_trigger_id');
     const view = this.checkView(args.view);
-    return { ok: true, view: this.viewResult(this.storeView(view)) };
+    const stored = this.storeView(view);
+    this.viewsByTrigger.set(trigger, stored.id);
+    return { ok: true, view: this.viewResult(stored) };
   }
 
   private updateView(args: Json): Json {
