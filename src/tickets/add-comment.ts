@@ -12,6 +12,8 @@ import type { TicketDeps, Via } from './ticket-deps.js';
  * answer the requester by accident.
  */
 export async function addComment(deps: TicketDeps, actor: Actor, number: number, input: CommentInput, via: Via): Promise<ChangeResult> {
-  const ticket = await loadTicket(deps, actor, number);
+  // Whose ticket it is never changes: the ticket this process last changed tells as well as a
+  // read (the change itself checks access on the stored ticket when that one is stale).
+  const ticket = deps.recent.get(number) ?? (await loadTicket(deps, actor, number));
   return ticket.requesterId.equals(actor.id) ? replyToTicket(deps, actor, number, input, via) : addNote(deps, actor, number, input, via);
 }

@@ -69,4 +69,33 @@ describe('telegram: order and parallelism of updates', () => {
     card = await h.cardShowing(groups.it, ticket.number, 'Unassigned');
     expect((card.reply_markup?.inline_keyboard as { text: string }[][]).flat().map((b) => b.text)).toContain('✋ Take');
   });
+
+  it("runs presses on different tickets of one group side by side, and one ticket's in order", async () => {
+    const { api, people, groups } = h;
+    const olga = await h.addMember('Olga Agent', 'agent', ['it']);
+    const first = await h.tickets.open(people.rita.actor, { description: 'Scanner offline', department: 'it', source: 'telegram' }, 'telegram');
+    const second = await h.tickets.open(people.rita.actor, { description: 'Mouse broken', department: 'it', source: 'telegram' }, 'telegram');
+    const firstCard = await h.cardShowing(groups.it, first.number, 'Scanner offline');
+    const secondCard = await h.cardShowing(groups.it, second.number, 'Mouse broken');
+    await h.settle();
+    // Ivan's Reply on the first card: its prompt meets flood control for 2 seconds, and its
+    // handling waits that long.
+    const sent = api.calls('sendMessage').length;
+    api.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 2', parameters: { retry_after: 2 } });
+    const ivanReply = api.pressButton(people.ivan.user, firstCard, 'Reply');
+    await api.waitFor(() => api.calls('sendMessage').length > sent, 5000, 'the prompt attempt');
+    const started = Date.now();
+    const innaOnFirst = api.pressButton(people.inna.user, firstCard, 'Take');
+    // Another ticket of the same group, pressed by someone else, goes on meanwhile (Inna's own
+    // presses stay in her order, behind her press on the first card).
+    expect((await api.pressButton(olga.user, secondCard, 'Take')).text).toContain(`#${second.number}`);
+    expect(await h.models.JournalEvent.countDocuments({ ticketNumber: second.number, type: 'taken' })).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1500);
+    // The first ticket's second press waited for its first.
+    expect(await h.models.JournalEvent.countDocuments({ ticketNumber: first.number, type: 'taken' })).toBe(0);
+    await ivanReply;
+    await innaOnFirst;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(await h.models.JournalEvent.countDocuments({ ticketNumber: first.number, type: 'taken' })).toBe(1);
+  });
 });

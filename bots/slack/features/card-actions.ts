@@ -16,6 +16,7 @@ import { cardAction } from '../ui/card-blocks.js';
 import { renderHistory } from '../ui/history.js';
 import { MAX_FILES, commentModal, modal, priorityModal, transferModal, type TicketModalMetadata } from '../ui/modals.js';
 import { translator, type Translator } from '../ui/translator.js';
+import { Remembered } from '../store/remembered.js';
 
 const statusCommands: Partial<Record<string, StatusCommand>> = {
   [cardAction.wait]: 'wait',
@@ -56,13 +57,18 @@ function withChannel(view: Record<string, unknown>, channel: string | undefined)
  */
 export function cardActionsFeature(app: App, services: SlackServices): void {
   const { api, tickets, models, logger } = services;
+  // The ticket of a card message never changes: each press need not read it again.
+  const cardTickets = new Remembered<number>();
 
   /** The ticket a press is about, checked against the card it was pressed on. */
   async function pressedTicket(body: BlockAction, value: string | undefined): Promise<{ number: number; channel: string }> {
     const { channel, messageTs } = actionSource(body);
     const number = /^\d{1,9}$/.test(value ?? '') ? Number(value) : NaN;
-    const card = channel && messageTs ? await models.CardMessage.findOne({ platform: 'slack', chatId: channel, messageId: messageTs }).lean() : null;
-    if (!card || card.ticketNumber !== number) throw new ForgedActionError({ channel, messageTs, value });
+    const cardTicket =
+      channel && messageTs
+        ? await cardTickets.get(`${channel}:${messageTs}`, async () => (await models.CardMessage.findOne({ platform: 'slack', chatId: channel, messageId: messageTs }).lean())?.ticketNumber)
+        : undefined;
+    if (cardTicket === undefined || cardTicket !== number) throw new ForgedActionError({ channel, messageTs, value });
     return { number, channel: channel! };
   }
 

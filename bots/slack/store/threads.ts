@@ -1,5 +1,6 @@
 import { kvScope } from '../../../src/db/kv-scope.js';
 import type { Models } from '../../../src/db/models/index.js';
+import { Remembered } from './remembered.js';
 
 export interface ThreadRoot {
   channel: string;
@@ -18,22 +19,29 @@ export function ticketThreads(models: Models) {
   const byPerson = kvScope<ThreadRoot>(models, 'slack-dm-thread');
   const byRoot = kvScope<{ ticket: number }>(models, 'slack-thread');
   const rootKey = (channel: string, ts: string) => `${channel}:${ts}`;
+  const dmThreads = new Remembered<ThreadRoot>();
+  const subjects = new Remembered<ThreadSubject>();
 
   return {
     /** The ticket's thread in the user's DM, if one was started. */
-    dmThread: (userId: string, ticket: number) => byPerson.get(`${userId}:${ticket}`),
+    dmThread: (userId: string, ticket: number) => dmThreads.get(`${userId}:${ticket}`, () => byPerson.get(`${userId}:${ticket}`)),
 
     async rememberDmThread(userId: string, ticket: number, root: ThreadRoot): Promise<void> {
       await byRoot.set(rootKey(root.channel, root.ts), { ticket });
       await byPerson.set(`${userId}:${ticket}`, root);
+      dmThreads.put(`${userId}:${ticket}`, root);
+      subjects.put(rootKey(root.channel, root.ts), { kind: 'dm', ticket });
     },
 
     /** What the thread under this root message is about, or null for any other thread. */
     async subjectOf(channel: string, threadTs: string): Promise<ThreadSubject | null> {
-      const dm = await byRoot.get(rootKey(channel, threadTs));
-      if (dm) return { kind: 'dm', ticket: dm.ticket };
-      const card = await models.CardMessage.findOne({ platform: 'slack', chatId: channel, messageId: threadTs }).lean();
-      return card ? { kind: 'card', ticket: card.ticketNumber } : null;
+      const subject = await subjects.get(rootKey(channel, threadTs), async () => {
+        const dm = await byRoot.get(rootKey(channel, threadTs));
+        if (dm) return { kind: 'dm', ticket: dm.ticket };
+        const card = await models.CardMessage.findOne({ platform: 'slack', chatId: channel, messageId: threadTs }).lean();
+        return card ? { kind: 'card', ticket: card.ticketNumber } : null;
+      });
+      return subject ?? null;
     },
   };
 }
