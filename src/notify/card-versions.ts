@@ -10,13 +10,14 @@ const REMEMBERED = 50_000;
 /**
  * The ticket version each card shows, so an edit that would show nothing new is skipped.
  * Known in memory at once (an edit never waits for a write), written to the card's record a
- * second later in one batch: after a restart the record may lag, which costs at most one edit
- * that changes nothing.
+ * few seconds later, the latest version of each card only: a busy card is edited many times a
+ * minute and its record written once in a while. After a restart the record may lag, which
+ * costs at most one edit that changes nothing.
  */
 export function createCardVersions(models: Models, logger: Logger) {
   const shown = new Map<string, number>();
   const records = writeBehind<{ id: Types.ObjectId; version: number }>({
-    delayMs: 1000,
+    delayMs: 5000,
     // One update each, in the background: an update command with many statements holds a
     // FerretDB connection per statement until it ends (see kv-scope.ts).
     write: async (batch) => {
