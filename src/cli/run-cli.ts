@@ -1,32 +1,59 @@
 import { parseArgs } from 'node:util';
 import { parseEnv } from '../config/env.js';
+import { readEnvFile } from '../config/env-file.js';
 import { createLogger } from '../logger.js';
 import { guardProcess } from '../process-guard.js';
 import { runConfigCheck } from './config-check.js';
 import { consoleOutput, type CliOutput } from './output.js';
 
+const commands = {
+  start: `helpdesk start
+  Starts the helpdesk: REST API, chat bots, background jobs. Settings come from the environment
+  and from .env in the current folder (or the file HELPDESK_ENV_FILE names); the environment wins.`,
+  config: `helpdesk config check <file>
+  Validates an org config file and prints every error with its place; exits 1 when there is one.`,
+  token: `helpdesk token create --person <email> --name <label>
+  Creates an API token for a person of the directory; the token is printed alone on the last line.
+helpdesk token revoke <token | id | prefix>
+  Revokes an API token.`,
+};
+
 const usage = `Usage:
   helpdesk start                                        start the helpdesk (REST API, bots, jobs)
   helpdesk config check <file>                          validate an org config file
   helpdesk token create --person <email> --name <label> create an API token (printed alone on the last line)
-  helpdesk token revoke <token | id | prefix>           revoke an API token`;
+  helpdesk token revoke <token | id | prefix>           revoke an API token
+  helpdesk <command> --help                             more about one command`;
+
+const asksHelp = (args: (string | undefined)[]) => args.some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
 
 /** Runs one CLI command and returns its exit code; `start` keeps running until a signal. */
 export async function runCli(argv: string[], out: CliOutput = consoleOutput): Promise<number> {
   const [command, sub, ...rest] = argv;
-  if (command === 'config' && sub === 'check') {
-    if (!rest[0]) {
-      out.error(usage);
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    out.log(usage);
+    return 0;
+  }
+  if (!(command in commands)) {
+    out.error(`Unknown command "${command}".\n${usage}`);
+    return 2;
+  }
+  if (asksHelp([sub, ...rest])) {
+    out.log(commands[command as keyof typeof commands]);
+    return 0;
+  }
+  if (command === 'config') {
+    if (sub !== 'check' || !rest[0]) {
+      out.error(commands.config);
       return 2;
     }
     return runConfigCheck(rest[0], out);
   }
-  if (command !== 'start' && command !== 'token') {
-    out.error(usage);
-    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
-  }
+  const envFile = readEnvFile();
   const env = parseEnv(process.env);
   const logger = createLogger(env.logLevel);
+  if (envFile) logger.info({ file: envFile.path, set: envFile.applied, keptFromEnvironment: envFile.overridden }, 'environment: read the .env file (variables already set in the environment win)');
+  else logger.info('environment: no .env file in the current folder; the environment alone is used');
   if (command === 'start') {
     // Loaded on demand, so `config check` starts fast and needs nothing else.
     const { startHelpdesk } = await import('../main.js');
@@ -40,12 +67,12 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
   if (sub === 'create') {
     const { values } = parseArgs({ args: rest, options: { person: { type: 'string' }, name: { type: 'string' } } });
     if (!values.person || !values.name) {
-      out.error(usage);
+      out.error(commands.token);
       return 2;
     }
     return runTokenCreate(env, logger, out, values.person, values.name);
   }
   if (sub === 'revoke' && rest[0]) return runTokenRevoke(env, logger, out, rest[0]);
-  out.error(usage);
+  out.error(commands.token);
   return 2;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,8 +12,12 @@ const cli = join(import.meta.dirname, '../../src/cli/index.ts');
 const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 async function helpdesk(args: string[], env: Record<string, string> = {}) {
+  return runIn(undefined, args, env);
+}
+
+async function runIn(cwd: string | undefined, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(tsx, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    const { stdout, stderr } = await run(tsx, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, ...(cwd ? { cwd } : {}) });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -22,6 +26,42 @@ async function helpdesk(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('helpdesk CLI', () => {
+  it('gives help per command, names an unknown command, and never starts anything for --help', async () => {
+    const start = await helpdesk(['start', '--help']);
+    expect(start.code).toBe(0);
+    expect(start.stdout).toContain('Starts the helpdesk');
+    expect(start.stdout).toContain('.env');
+    for (const [command, shows] of [
+      ['token', 'helpdesk token create --person'],
+      ['config', 'helpdesk config check <file>'],
+    ]) {
+      const help = await helpdesk([command!, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(shows);
+    }
+    const unknown = await helpdesk(['strat']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "strat"');
+    expect((await helpdesk([])).stdout).toContain('Usage:');
+  });
+
+  it('reads .env from the current folder, the environment winning, and logs which file and names', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'helpdesk-env-'));
+    await writeFile(join(folder, '.env'), 'PORT=notaport\nLOG_LEVEL=info\n# a comment\nTELEGRAM_BOT_TOKEN=123456789:AAEsecrettokenvalue_0123456789abcdefg\n');
+    // token create reads the environment like start does, and stops at the bad PORT from the file.
+    const fromFile = await runIn(folder, ['token', 'create', '--person', 'x@example.com', '--name', 'x'], { LOG_LEVEL: '' });
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toContain('PORT');
+    // The environment wins over the file: with a good PORT set, the file's bad one is not used.
+    const winning = await runIn(folder, ['token', 'create', '--person', 'x@example.com', '--name', 'x'], { PORT: '3999', MONGODB_URI: 'mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300', DATABASE_WAIT_SECONDS: '0', LOG_LEVEL: '' });
+    expect(winning.stderr).not.toContain('PORT');
+    const logged = winning.stdout + winning.stderr;
+    expect(logged).toContain('environment: read the .env file');
+    expect(logged).toContain('TELEGRAM_BOT_TOKEN');
+    expect(logged).not.toContain('AAEsecrettokenvalue');
+    await rm(folder, { recursive: true, force: true });
+  });
+
   it('config check: 0 with a summary for a valid file, 1 with every error for a bad one', async () => {
     const ok = await helpdesk(['config', 'check', exampleConfigPath]);
     expect(ok.code).toBe(0);
