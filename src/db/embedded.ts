@@ -39,7 +39,18 @@ async function freePort(): Promise<number> {
 async function waitUntilReady(uri: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the database server exited with code ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null) {
+      const said = output();
+      // `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.x` builds a binary without
+      // its version files, which panics at start: say how to build one that works.
+      if (/Invalid build\/version\/version\.txt|version\.txt/.test(said)) {
+        throw new Error(
+          `${child.spawnfile} is a FerretDB built without its version files (as \`go install\` builds it) and stops at start. ` +
+            'Build one that works, without internet where Go is installed: `bash .ci/install-ferretdb.sh` prints its path; then set MONGOD_BINARY to that path.',
+        );
+      }
+      throw new Error(`the database server exited with code ${child.exitCode}:\n${said}`);
+    }
     const client = new MongoClient(uri, { serverSelectionTimeoutMS: 500 });
     try {
       await client.connect();
@@ -125,19 +136,33 @@ async function startBinary(binary: DatabaseBinary, dataDir: string, options: Emb
   return { uri, kind: binary.kind, ...(backend ? { backend } : {}), binary: binary.path, dataDir, stop };
 }
 
+/** The ways to a database when none was found, in one paragraph. */
+export const NO_DATABASE_HELP =
+  'Three ways forward: (1) set MONGODB_URI to a MongoDB 6+ server; ' +
+  '(2) without internet, where Go is installed: `bash .ci/install-ferretdb.sh` builds FerretDB 1.24 and prints its path, then set MONGOD_BINARY to it ' +
+  '(with PostgreSQL installed, the embedded FerretDB keeps its data there; otherwise in SQLite files); ' +
+  '(3) install mongod and put it on PATH, or let mongodb-memory-server download MongoDB once (needs internet).';
+
 async function startMemoryServer(dataDir: string, logger?: Logger): Promise<EmbeddedDatabase> {
   const { MongoMemoryServer } = await import('mongodb-memory-server');
+  // mongodb-memory-server writes its own 20-line report of a failed download to the console;
+  // the error below says what matters, once.
+  const { warn, error: logError } = console;
+  console.warn = () => undefined;
+  console.error = () => undefined;
   try {
     const server = await MongoMemoryServer.create({ instance: { dbPath: dataDir, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
     logger?.info({ kind: 'memory-server', dataDir }, 'embedded database started (mongodb-memory-server)');
     return { uri: server.getUri(), kind: 'memory-server', dataDir, stop: async () => void (await server.stop({ doCleanup: false })) };
   } catch (error) {
+    const reason = ((error as { msg?: unknown }).msg as string | undefined) ?? (error as Error).message.replace(/\s+/g, ' ');
     throw new Error(
-      'No database: MONGODB_URI is not set, no mongod or ferretdb binary was found (PATH or MONGOD_BINARY), ' +
-        `and mongodb-memory-server could not start MongoDB (${(error as Error).message.split('\n')[0]}). ` +
-        'Set MONGODB_URI to a MongoDB 6+ server, or install mongod or FerretDB and put it on PATH.',
+      `No database: MONGODB_URI is not set, no mongod or ferretdb binary was found (PATH or MONGOD_BINARY), and MongoDB could not be downloaded (${reason.trim()}). ${NO_DATABASE_HELP}`,
       { cause: error },
     );
+  } finally {
+    console.warn = warn;
+    console.error = logError;
   }
 }
 

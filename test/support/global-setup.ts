@@ -15,8 +15,15 @@ let dataDir: string | null = null;
 export async function setup(): Promise<void> {
   if (process.env.MONGODB_URI) return;
   dataDir = await mkdtemp(join(tmpdir(), 'helpdesk-test-db-'));
-  embedded = await startEmbeddedDatabase({ dataDir, durable: false });
-  console.log(`test database: ${embedded.kind}${embedded.backend ? ` on ${embedded.backend}` : ''}, ${embedded.uri}`);
+  try {
+    embedded = await startEmbeddedDatabase({ dataDir, durable: false });
+  } catch (error) {
+    // One clear line, not a stack and "No test files found" after it.
+    console.error(`\nThe tests need a database. ${(error as Error).message}\n`);
+    await rm(dataDir, { recursive: true, force: true });
+    process.exit(1);
+  }
+  console.log(`test database: ${embedded.kind}${embedded.backend ? ` on ${embedded.backend}` : ''}, ${embedded.uri} (the whole suite takes about 3 minutes on 2 cores)`);
   // Workers are forked after global setup and inherit this environment.
   process.env.MONGODB_URI = embedded.uri;
 }
