@@ -23,10 +23,15 @@ interface Limits {
   maxFileBytes: number;
 }
 
+/** A refusal on a resolved or closed ticket also says what to do: reopen it first. */
+function messageKey(code: string, params: Record<string, string | number>): string {
+  return code === 'INVALID_TRANSITION' && (params.from === 'resolved' || params.from === 'closed') ? 'error.INVALID_TRANSITION_REOPEN' : `error.${code}`;
+}
+
 /** Answers with `{ error: { code, message, fields? } }`, the message in the caller's language. */
 export function createErrorSender(i18n: I18n): SendError {
   return (request, reply, status, code, params = {}, fields = []) => {
-    const body: ErrorBody = { error: { code, message: i18n.translate(requestLocale(request, i18n), `error.${code}`, params) } };
+    const body: ErrorBody = { error: { code, message: i18n.translate(requestLocale(request, i18n), messageKey(code, params), params) } };
     if (fields.length > 0) body.error.fields = fields;
     return reply
       .status(status)

@@ -16,6 +16,9 @@ export function takeTicket(deps: TicketDeps, actor: Actor, number: number, via: 
     action: 'take',
     via,
     plan: (ticket) => {
+      // A resolved or closed ticket is not to be taken, whoever had it: it must be reopened first.
+      const status = nextStatus(ticket.status, 'start');
+      if (!status) throw invalidTransition(ticket, 'take');
       if (ticket.assigneeId?.equals(actor.id)) throw alreadyInState(ticket, 'take');
       if (ticket.assigneeId) {
         throw new HelpdeskError('TICKET_ALREADY_TAKEN', `ticket #${ticket.number} is already taken by ${ticket.assigneeName}`, {
@@ -23,8 +26,6 @@ export function takeTicket(deps: TicketDeps, actor: Actor, number: number, via: 
           owner: ticket.assigneeName ?? '',
         });
       }
-      const status = nextStatus(ticket.status, 'start');
-      if (!status) throw invalidTransition(ticket, 'take');
       return {
         type: 'taken',
         set: { assigneeId: actor.id, assigneeName: actor.name, status },

@@ -3,7 +3,8 @@ import { HelpdeskError } from '../errors.js';
 
 /** The typed error for a move the state machine does not allow from the ticket's status. */
 export function invalidTransition(ticket: Ticket, action: string): HelpdeskError {
-  return new HelpdeskError('INVALID_TRANSITION', `cannot ${action} ticket #${ticket.number} while ${ticket.status}`, {
+  const reopen = ticket.status === 'resolved' || ticket.status === 'closed' ? ': reopen it first' : '';
+  return new HelpdeskError('INVALID_TRANSITION', `cannot ${action} ticket #${ticket.number} while ${ticket.status}${reopen}`, {
     number: ticket.number,
     from: ticket.status,
     action,

@@ -119,7 +119,10 @@ describe('REST API: actions', () => {
     expect((await act(org.itAgent.token, n, 'close')).status).toBe(200);
     const resolve = await api.call(org.itAgent.token, 'POST', `/api/v1/tickets/${n}/resolve`, undefined, { 'accept-language': 'ru' });
     expect(resolve.status).toBe(409);
-    expect(resolve.body.error).toEqual({ code: 'INVALID_TRANSITION', message: `Заявка #${n} в статусе «closed»: действие «resolve» недоступно.` });
+    expect(resolve.body.error).toEqual({ code: 'INVALID_TRANSITION', message: `Заявка #${n} в статусе «closed»: сначала откройте её снова, затем повторите «resolve».` });
+    // Taking a closed ticket is refused for what it is (closed), not as "already taken".
+    const take = await act(org.itCoordinator.token, n, 'take');
+    expect(take.body.error).toEqual({ code: 'INVALID_TRANSITION', message: `Ticket #${n} is closed: reopen it first, then take it.` });
     expect((await act(org.requester.token, n, 'comments', { text: 'hello?' })).status).toBe(409);
     expect((await patch(org.itAgent.token, n, { priority: 'low' })).body.error.code).toBe('INVALID_TRANSITION');
     expect(await journal(n)).toEqual(['opened', 'taken', 'status_changed']);

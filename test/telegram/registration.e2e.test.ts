@@ -56,7 +56,7 @@ describe('telegram: /start links people, /lang sets the language', () => {
     api.sendText(user, null, 'Globex');
     await api.waitForBotMessage(user.id, 'Your department or unit?');
     api.sendText(user, null, '-');
-    await api.waitForBotMessage(user.id, 'Thank you, Olga Newcomer: your account is linked.');
+    await api.waitForBotMessage(user.id, 'Thank you, Olga Newcomer: you are registered.');
     const person = await models.Person.findOne({ name: 'Olga Newcomer' }).lean();
     expect(person).toMatchObject({ company: 'Globex', phone: '+1 555 0100 123', role: 'requester', origin: 'registration' });
     expect(person?.unit).toBeUndefined();

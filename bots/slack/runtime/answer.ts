@@ -42,7 +42,8 @@ const suspicious = new Set(['FORBIDDEN', 'TICKET_NOT_FOUND', 'ADMIN_ONLY', 'STAF
 
 function helpdeskText(tr: Translator, error: HelpdeskError): string {
   if (error.code === 'INVALID_TRANSITION') {
-    return tr.t('slack.error.invalid_transition', { number: error.params.number ?? '', status: tr.t(`status.${String(error.params.from)}`) });
+    const reopen = error.params.from === 'resolved' || error.params.from === 'closed';
+    return tr.t(reopen ? 'slack.error.invalid_transition_reopen' : 'slack.error.invalid_transition', { number: error.params.number ?? '', status: tr.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {
     return tr.t('slack.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit)) });

@@ -18,7 +18,27 @@ export function langFeature(services: BotServices): Composer<BotContext> {
   const { i18n, codec, models } = services;
   const composer = new Composer<BotContext>();
 
+  /** Stores the choice on the person, or in the chat's session before the account is linked. */
+  async function choose(ctx: BotContext, locale: string): Promise<void> {
+    if (ctx.person) {
+      await setPersonLocale(models, ctx.person._id, locale);
+      adoptPerson(ctx, { ...ctx.person, locale }, i18n);
+    } else if (ctx.chat?.type === 'private') {
+      ctx.session.locale = locale;
+      adoptPerson(ctx, null, i18n);
+    } else {
+      throw new NotLinkedError();
+    }
+  }
+
   composer.command('lang', async (ctx) => {
+    // `/lang ru` chooses at once; `/lang` alone, or an unknown language, shows the choices.
+    const asked = ctx.match.trim().toLowerCase();
+    if (asked && i18n.locales.includes(asked)) {
+      await choose(ctx, asked);
+      await ctx.reply(ctx.t('tg.lang.set'));
+      return;
+    }
     const buttons = [...i18n.locales].sort().map((locale) => ({
       text: `${locale === ctx.locale ? '• ' : ''}${i18n.translate(locale, 'tg.lang.name')}`,
       data: codec.encode(ctx.chat.id, LANG, locale),
@@ -32,15 +52,7 @@ export function langFeature(services: BotServices): Composer<BotContext> {
       await ctx.answerCallbackQuery();
       return;
     }
-    if (ctx.person) {
-      await setPersonLocale(models, ctx.person._id, locale);
-      adoptPerson(ctx, { ...ctx.person, locale }, i18n);
-    } else if (ctx.chat?.type === 'private') {
-      ctx.session.locale = locale;
-      adoptPerson(ctx, null, i18n);
-    } else {
-      throw new NotLinkedError();
-    }
+    await choose(ctx, locale);
     await ctx.answerCallbackQuery({ text: ctx.t('tg.lang.set') });
     await services.optional('editing the language picker', ctx.editMessageText(ctx.t('tg.lang.set')));
   });

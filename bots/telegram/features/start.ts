@@ -23,10 +23,11 @@ export function startFeature(services: BotServices): Composer<BotContext> {
       reply_markup: new Keyboard().requestContact(ctx.t('button.share_contact')).resized().oneTime(),
     });
 
-  const linked = async (ctx: BotContext, person: PersonDoc) => {
+  /** The account is now a person's: found in the directory by the number (linked), or new (registered). */
+  const linked = async (ctx: BotContext, person: PersonDoc, how: 'linked' | 'registered' = 'linked') => {
     ctx.session.dialog = undefined;
     adoptPerson(ctx, person, services.i18n);
-    await ctx.reply(`${ctx.t('tg.start.linked', { name: person.name })}\n\n${helpText(ctx)}`, { reply_markup: { remove_keyboard: true } });
+    await ctx.reply(`${ctx.t(`tg.start.${how}`, { name: person.name })}\n\n${helpText(ctx)}`, { reply_markup: { remove_keyboard: true } });
   };
 
   composer.command('start', async (ctx) => {
@@ -102,7 +103,7 @@ export function startFeature(services: BotServices): Composer<BotContext> {
             phone: dialog.phone ?? null,
             locale: ctx.session.locale ?? null,
           });
-          await linked(ctx, person);
+          await linked(ctx, person, 'registered');
           return;
         }
       }

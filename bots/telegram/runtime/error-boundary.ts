@@ -16,7 +16,8 @@ function helpdeskMessage(ctx: BotContext, error: HelpdeskError): string {
     return ctx.t('tg.error.too_long', { limit: field.message.replace(/\D+/g, '') });
   }
   if (error.code === 'INVALID_TRANSITION') {
-    return ctx.t('tg.error.invalid_transition', { number: error.params.number ?? '', status: ctx.t(`status.${String(error.params.from)}`) });
+    const reopen = error.params.from === 'resolved' || error.params.from === 'closed';
+    return ctx.t(reopen ? 'tg.error.invalid_transition_reopen' : 'tg.error.invalid_transition', { number: error.params.number ?? '', status: ctx.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {
     return ctx.t('tg.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit)) });

@@ -52,6 +52,11 @@ export function newTicketInput(services: BotServices): Composer<BotContext> {
       await ctx.reply(ctx.t('tg.new.files_hint'));
       return;
     }
+    if (dialog.step === 'description') {
+      // Nothing but spaces, or a sticker or voice note: there are no buttons at this step.
+      await ctx.reply(ctx.t('tg.new.empty_description'));
+      return;
+    }
     await ctx.reply(ctx.t('tg.new.use_buttons'));
     await showStep(ctx, services, dialog);
   });
