@@ -83,6 +83,10 @@ function genericClientError(status: number): string {
 export function installErrorHandlers(app: FastifyInstance, i18n: I18n, limits: Limits): void {
   const send = createErrorSender(i18n);
   app.setErrorHandler((error: unknown, request, reply) => {
+    // Refused before its body was read to the end (a file over the limit): the rest of the body
+    // is still on the connection, where the next request would wait behind it for ever. Close
+    // the connection after this answer; the client opens a new one.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (error instanceof HelpdeskError) {
       return send(request, reply, error.httpStatus, error.code, error.params, underPart('body', error.fields));
     }

@@ -1,3 +1,5 @@
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +112,31 @@ describe('REST API: 413 and 415', () => {
     const after = await counts();
     expect(after.tickets).toBe(before.tickets + 1);
     expect(after.files).toBe(before.files + 1);
+  });
+
+  it('answers the next request on the same connection after refusing an oversized upload', async () => {
+    // A real socket with keep-alive, one connection at most: the client reuses it after the 413.
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = api.app.server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: Buffer, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { authorization: `Bearer ${org.requester.token}`, ...headers }, timeout: 5000 }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        });
+        req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within 5 s`)));
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const form = multipart([['department', 'it'], ['description', 'huge upload']], [{ name: 'huge.bin', data: Buffer.alloc(512 * 1024, 1) }]);
+      expect((await send('POST', '/api/v1/tickets', form.payload, form.headers)).status).toBe(413);
+      for (let i = 0; i < 3; i += 1) expect((await send('GET', '/healthz')).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('refuses a body over the limit and too many files with 413', async () => {
