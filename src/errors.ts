@@ -22,6 +22,7 @@ export const errorHttpStatus = {
   SCHEDULE_EXISTS: 409,
   FILE_TOO_LARGE: 413,
   REPORT_BUSY: 429,
+  TOO_MANY_ATTEMPTS: 429,
 } as const;
 
 export type ErrorCode = keyof typeof errorHttpStatus;

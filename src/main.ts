@@ -154,7 +154,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const reports = createReportService({ models: db.models, i18n, clock, timezone: org.timezone });
   const staleReports = await removeStaleReportDirectories(clock());
   if (staleReports > 0) logger.info({ directories: staleReports }, 'reports: temporary files of killed builds removed');
-  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes });
+  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes, trustProxy: env.trustProxy });
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 

@@ -42,7 +42,18 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int('expected a whole number of bytes').positive('expected a positive number of bytes').default(20 * 1024 * 1024),
   PUBLIC_URL: url(['http:', 'https:'], 'expected the public http(s) URL of this helpdesk').optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|[\d.:a-fA-F/]+(,[\d.:a-fA-F/]+)*)$/, 'expected true, or the addresses (or CIDR ranges) of the proxies, comma-separated')
+    .optional(),
 });
+
+/** Fastify's trustProxy from TRUST_PROXY: whom to believe about the client's address (X-Forwarded-For). */
+function trustProxyOf(value: string | undefined): boolean | string {
+  if (!value) return false;
+  return value === 'true' ? true : value;
+}
 
 export type TelegramSettings =
   | { token: string; apiRoot?: string; mode: 'polling' }
@@ -62,6 +73,8 @@ export interface Env {
   logLevel: string;
   /** How long the start waits for the database before giving up (DATABASE_WAIT_SECONDS). */
   databaseWaitMs: number;
+  /** Whom to believe about the client's address behind a reverse proxy (TRUST_PROXY): false, true, or the proxies' addresses. */
+  trustProxy: boolean | string;
   maxAttachmentBytes: number;
   publicUrl?: string;
   telegram: TelegramSettings | null;
@@ -131,6 +144,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
     telegram,
     slack,

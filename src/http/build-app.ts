@@ -26,6 +26,7 @@ import { reportRoutes } from './routes/reports.js';
 import { ticketActionRoutes } from './routes/ticket-actions.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { validatorCompiler } from './validators.js';
+import { defaultFailureThrottle, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
 
 export interface HttpAppDeps {
   db: Database;
@@ -47,6 +48,10 @@ export interface HttpAppDeps {
    * the root next to /api/v1, outside its authentication and content-type rules.
    */
   extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
+  /** Whom to believe about the client's address behind a reverse proxy (TRUST_PROXY). */
+  trustProxy?: boolean | string;
+  /** Failed attempts per client before it must wait (wrong API tokens, unknown rating links). */
+  failureThrottle?: FailureThrottleOptions;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -67,6 +72,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     bodyLimit,
     // On close(), in-flight requests finish while new ones get 503.
     return503OnClosing: true,
+    // Behind a reverse proxy every request comes from the proxy: TRUST_PROXY makes the client's
+    // own address (X-Forwarded-For) the one failed attempts are counted for.
+    trustProxy: deps.trustProxy ?? false,
     // A malformed URL (bad percent-encoding) gets the same JSON error body as everything else.
     frameworkErrors: frameworkErrorHandler(deps.i18n),
   });
@@ -78,7 +86,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const reports = deps.reports ?? createReportService({ models: deps.db.models, i18n: deps.i18n, clock: deps.clock, timezone: 'UTC' });
-  const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n, reports };
+  const failures = new FailureThrottle(deps.failureThrottle ?? defaultFailureThrottle);
+  const routeDeps: RouteDeps = { db: deps.db, tickets: deps.tickets, files: deps.files, i18n: deps.i18n, reports, failures };
   await app.register(healthRoutes(deps.db));
   // Pages opened from mails (rating links): outside /api/v1, its token and content rules.
   await app.register(ratingLinkRoutes(routeDeps));
@@ -89,7 +98,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
         limits: { fileSize: deps.files.maxBytes + 1, files: MAX_FILES, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES },
       });
       installContentTypes(api);
-      api.addHook('onRequest', createAuthenticate(deps.db.models, deps.clock));
+      api.addHook('onRequest', createAuthenticate(deps.db.models, deps.clock, failures));
       await api.register(ticketRoutes(routeDeps));
       await api.register(attachmentRoutes(routeDeps));
       await api.register(ticketActionRoutes(routeDeps));

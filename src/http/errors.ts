@@ -4,6 +4,7 @@ import type { I18n } from '../i18n/translate.js';
 import { HttpError } from './http-error.js';
 import { requestLocale } from './locale.js';
 import { fieldErrorsFromAjv, underPart } from './validation-errors.js';
+import { needsReopen } from '../tickets/transition-error.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: FieldError[] };
@@ -25,7 +26,7 @@ interface Limits {
 
 /** A refusal on a resolved or closed ticket also says what to do: reopen it first. */
 function messageKey(code: string, params: Record<string, string | number>): string {
-  return code === 'INVALID_TRANSITION' && (params.from === 'resolved' || params.from === 'closed') ? 'error.INVALID_TRANSITION_REOPEN' : `error.${code}`;
+  return code === 'INVALID_TRANSITION' && needsReopen(params) ? 'error.INVALID_TRANSITION_REOPEN' : `error.${code}`;
 }
 
 /** Answers with `{ error: { code, message, fields? } }`, the message in the caller's language. */

@@ -140,6 +140,7 @@ export function errorResponses(withBody = false) {
     403: { ...error, description: 'The access policy refuses the action' },
     404: { ...error, description: 'No such ticket, or not one you may see' },
     409: { ...error, description: 'TICKET_ALREADY_TAKEN, INVALID_TRANSITION, VERSION_CONFLICT, ALREADY_IN_STATE' },
+    429: { ...error, description: 'TOO_MANY_ATTEMPTS: this address failed to authenticate 20 times within a minute; wait the seconds of Retry-After' },
     500: { ...error, description: 'Unexpected failure (logged; no details returned)' },
   };
   if (!withBody) return common;

@@ -89,3 +89,24 @@ describe('REST API: authentication', () => {
     expect(await message('de-DE, fr;q=0.5')).toMatch(/^Authentication required/);
   });
 });
+
+describe('REST API: failed attempts', () => {
+  it('makes a client that failed too often wait (429, Retry-After) before its token is looked at; others go on', async () => {
+    const throttled = await startApi(db.current, { failureThrottle: { limit: 5, windowMs: 1500 } });
+    const me = (token: string, remoteAddress = '10.0.0.1') => throttled.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` }, remoteAddress });
+    for (let i = 0; i < 5; i += 1) expect((await me(`hd_guess${i}`)).statusCode).toBe(401);
+    const refused = await me(org.manager.token);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.json()).toMatchObject({ error: { code: 'TOO_MANY_ATTEMPTS', message: expect.stringContaining('try again in') as unknown } });
+    // Another address is not slowed, and a guessed link counts for the pages too.
+    expect((await me(org.manager.token, '10.0.0.2')).statusCode).toBe(200);
+    const page = await throttled.app.inject({ method: 'GET', url: '/rate/not-a-link', remoteAddress: '10.0.0.1' });
+    expect(page.statusCode).toBe(429);
+    expect(page.headers['retry-after']).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await me(org.manager.token)).statusCode).toBe(200);
+    await throttled.app.close();
+  });
+});
+

@@ -11,6 +11,7 @@ import type { Logger } from '../../src/logger.js';
 import { actorFromPerson, type Actor } from '../../src/people/actor.js';
 import { createApiToken } from '../../src/people/api-tokens.js';
 import { createTicketService, type TicketService } from '../../src/tickets/ticket-service.js';
+import type { FailureThrottleOptions } from '../../src/http/failure-throttle.js';
 
 /** One person of the test org, with an API token. */
 export interface OrgPerson {
@@ -80,7 +81,7 @@ export interface TestApi {
 /** The real HTTP app on a test database: English messages, a silent logger unless given, small limits if asked. */
 export async function startApi(
   db: Database,
-  options: { maxFileBytes?: number; bodyLimit?: number; logger?: Logger; tickets?: TicketService } = {},
+  options: { maxFileBytes?: number; bodyLimit?: number; logger?: Logger; tickets?: TicketService; failureThrottle?: FailureThrottleOptions } = {},
 ): Promise<TestApi> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = () => new Date();
@@ -93,6 +94,8 @@ export async function startApi(
     logger,
     clock,
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    // Tests make many failed attempts from one address on purpose: not throttled unless asked.
+    failureThrottle: options.failureThrottle ?? { limit: 1_000_000, windowMs: 60_000 },
   };
   const app = await buildHttpApp(deps);
   await app.ready();

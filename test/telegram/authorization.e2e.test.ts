@@ -106,7 +106,7 @@ describe('telegram: every button press is authorized on the server', () => {
     const resolve = dataOf(card, 'Resolve');
     expect((await api.pressData(people.ivan.user, card, resolve)).text).toBe(`#${number} resolved.`);
     const again = await api.pressData(people.ivan.user, card, resolve);
-    expect(again).toEqual({ text: `#${number} is resolved now: this is not possible.`, show_alert: true });
+    expect(again).toEqual({ text: `#${number} is resolved: reopen it first (🔄 Reopen on its card), then try again.`, show_alert: true });
     expect(await h.models.JournalEvent.countDocuments({ ticketNumber: number })).toBe(2);
   });
 });

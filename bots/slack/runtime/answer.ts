@@ -8,6 +8,7 @@ import type { Translator } from '../ui/translator.js';
 import type { SlackPerson } from './people.js';
 import type { SlackApi } from './slack-api.js';
 import { describeSlackError } from './slack-errors.js';
+import { needsReopen } from '../../../src/tickets/transition-error.js';
 
 /** Who to answer and where: ephemerally in the channel of the request, or by DM. */
 export interface Audience {
@@ -42,7 +43,7 @@ const suspicious = new Set(['FORBIDDEN', 'TICKET_NOT_FOUND', 'ADMIN_ONLY', 'STAF
 
 function helpdeskText(tr: Translator, error: HelpdeskError): string {
   if (error.code === 'INVALID_TRANSITION') {
-    const reopen = error.params.from === 'resolved' || error.params.from === 'closed';
+    const reopen = needsReopen(error.params);
     return tr.t(reopen ? 'slack.error.invalid_transition_reopen' : 'slack.error.invalid_transition', { number: error.params.number ?? '', status: tr.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {

@@ -6,6 +6,7 @@ import { formatBytes } from '../ui/format.js';
 import { ALERT_LIMIT, truncate } from '../ui/html.js';
 import { InvalidButtonError, NotLinkedError, StaleButtonError } from './bot-errors.js';
 import { describeError, type Redact } from './redact.js';
+import { needsReopen } from '../../../src/tickets/transition-error.js';
 
 /** Refusals that may be an attack or a misuse: logged as warnings with who and what. */
 const suspicious = new Set(['FORBIDDEN', 'TICKET_NOT_FOUND', 'ADMIN_ONLY', 'STAFF_ONLY', 'QUEUE_FORBIDDEN']);
@@ -16,7 +17,7 @@ function helpdeskMessage(ctx: BotContext, error: HelpdeskError): string {
     return ctx.t('tg.error.too_long', { limit: field.message.replace(/\D+/g, '') });
   }
   if (error.code === 'INVALID_TRANSITION') {
-    const reopen = error.params.from === 'resolved' || error.params.from === 'closed';
+    const reopen = needsReopen(error.params);
     return ctx.t(reopen ? 'tg.error.invalid_transition_reopen' : 'tg.error.invalid_transition', { number: error.params.number ?? '', status: ctx.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {

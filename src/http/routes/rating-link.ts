@@ -6,6 +6,7 @@ import { ratingFormPage, ratingMessagePage, ratingPageHeaders } from '../../noti
 import { limits } from '../../tickets/ticket-limits.js';
 import { acceptedLanguages } from '../locale.js';
 import type { RouteDeps } from '../route-deps.js';
+import { clientOf, tellToWait } from '../failure-throttle.js';
 
 interface RatingRequest {
   Params: { token: string };
@@ -34,7 +35,7 @@ function scoreOf(value: unknown): number | null {
  * `score` (and an optional `comment`) rates it as the ticket's requester. Pages, not API: they
  * answer in HTML in the requester's language and stay out of the OpenAPI document.
  */
-export function ratingLinkRoutes({ db, tickets, i18n }: RouteDeps) {
+export function ratingLinkRoutes({ db, tickets, i18n, failures }: RouteDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     const rating = createLinkRating({ models: db.models, tickets, links: createRatingLinks(db.models) });
 
@@ -57,6 +58,8 @@ export function ratingLinkRoutes({ db, tickets, i18n }: RouteDeps) {
 
     /** Turns every failure into a translated page; only the unexpected ones are logged. */
     const fail = (request: FastifyRequest, reply: FastifyReply, locale: string, error: unknown) => {
+      // A link that names no ticket is a guess or a typo: counted, and too many make the client wait.
+      if (error instanceof RatingLinkError && (error.reason === 'malformed' || error.reason === 'unknown')) failures.failed(clientOf(request));
       if (error instanceof RatingLinkError) {
         const refusal = refusals[error.reason];
         return message(reply, locale, refusal.status, refusal.key, error.params);
@@ -75,6 +78,12 @@ export function ratingLinkRoutes({ db, tickets, i18n }: RouteDeps) {
       if (linked.state === 'rated') return message(reply, locale, 200, 'email.rate.already', { number: ticket.number, score: ticket.rating?.score ?? '' });
       return message(reply, locale, 409, 'email.rate.not_rateable', { number: ticket.number, status: i18n.translate(locale, `status.${ticket.status}`) });
     };
+
+    /** A client that guessed too many links gets a page saying when to come back, nothing checked. */
+    app.addHook('onRequest', async (request, reply) => {
+      const wait = failures.waitMs(clientOf(request));
+      if (wait > 0) return message(reply, localeOf(request, null), 429, 'error.TOO_MANY_ATTEMPTS', { seconds: tellToWait(reply, wait) });
+    });
 
     app.get<RatingRequest>('/rate/:token', { schema: { hide: true } }, async (request, reply) => {
       let linked: LinkedTicket | null = null;
