@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { GridFSBucket, type ObjectId } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { HelpdeskError } from '../errors.js';
+import { cleanFileName } from './file-name.js';
 
 export interface StoredFile {
   fileId: ObjectId;
@@ -27,7 +28,8 @@ export function createFileStore(connection: Connection, maxBytes: number): FileS
 
   return {
     maxBytes,
-    async save({ name, contentType, data }) {
+    async save({ name: given, contentType, data }) {
+      const name = cleanFileName(given);
       const upload = bucket.openUploadStream(name, { metadata: { contentType } });
       let size = 0;
       const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;

@@ -15,6 +15,7 @@ import { notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { limits, titleFromDescription } from './ticket-limits.js';
 import { initialSla } from './ticket-sla.js';
+import { hasVisibleText } from './visible-text.js';
 
 export interface OpenTicketInput {
   title?: string | null;
@@ -42,7 +43,7 @@ export async function openTicket(
   const fields: FieldError[] = [];
   const description = input.description.trim();
   const title = (input.title?.trim() || titleFromDescription(description)).slice(0, limits.title);
-  if (!title) fields.push({ path: 'description', message: 'a title or a description is required' });
+  if (!hasVisibleText(title) || !hasVisibleText(description || title)) fields.push({ path: 'description', message: 'a title or a description is required' });
   if (description.length > limits.text) {
     fields.push({ path: 'description', message: `at most ${limits.text} characters` });
   }

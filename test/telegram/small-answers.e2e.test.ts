@@ -42,6 +42,9 @@ describe('telegram: the right answer to small things', () => {
     await api.waitForBotMessage(rita.id, 'Describe the problem', { after: mark });
     api.sendText(rita, null, '   ');
     await api.waitForBotMessage(rita.id, 'The description is empty', { after: mark });
+    const again = api.lastMessageId(rita.id);
+    api.sendText(rita, null, '\u200b\u202e\u2060');
+    await api.waitForBotMessage(rita.id, 'The description is empty', { after: again });
     expect(api.botMessages(rita.id).filter((m) => m.message_id > mark).some((m) => m.text?.includes('Please use the buttons'))).toBe(false);
     api.sendText(rita, null, '/cancel');
   });

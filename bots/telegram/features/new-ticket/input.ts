@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import { limits } from '../../../../src/tickets/ticket-limits.js';
+import { hasVisibleText } from '../../../../src/tickets/visible-text.js';
 import type { BotContext, NewTicketDialog } from '../../context.js';
 import type { BotServices } from '../../services.js';
 import { formatBytes } from '../../ui/format.js';
@@ -20,7 +21,9 @@ export function newTicketInput(services: BotServices): Composer<BotContext> {
 
   inDialog.use(async (ctx) => {
     const dialog = ctx.session.dialog as NewTicketDialog;
-    const text = (ctx.message.text ?? ctx.message.caption ?? '').trim();
+    // Zero-width and control characters alone are no description: treated as nothing typed.
+    const typed = (ctx.message.text ?? ctx.message.caption ?? '').trim();
+    const text = hasVisibleText(typed) ? typed : '';
     const ref = services.downloader.refOf(ctx.message);
 
     if (ref && ['description', 'files', 'summary'].includes(dialog.step)) {
