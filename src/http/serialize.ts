@@ -1,5 +1,7 @@
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Attachment, Ticket } from '../db/models/ticket.js';
+import type { Actor } from '../people/actor.js';
+import { can } from '../people/policy.js';
 
 const iso = (date: Date | null | undefined): string | null => (date ? new Date(date).toISOString() : null);
 
@@ -17,7 +19,7 @@ function plain(values: Record<string, unknown> | null | undefined): Record<strin
  * Search keyword arrays are internal (staff keywords hold words of internal notes) and are
  * never part of it.
  */
-export function ticketView(ticket: Ticket) {
+export function ticketView(ticket: Ticket, staff = true) {
   const { requester } = ticket;
   return {
     number: ticket.number,
@@ -56,8 +58,10 @@ export function ticketView(ticket: Ticket) {
       reopenCount: ticket.metrics.reopenCount,
     },
     rating: ticket.rating ? { score: ticket.rating.score, comment: ticket.rating.comment ?? null, at: iso(ticket.rating.at) } : null,
-    commentCount: ticket.commentCount,
-    version: ticket.version,
+    // The requester's own view counts what they can read; the version (journal sequence, notes
+    // included) would show where notes were, so it is staff's only.
+    commentCount: staff ? ticket.commentCount : (ticket.publicCommentCount ?? 0),
+    ...(staff ? { version: ticket.version } : {}),
     createdAt: iso(ticket.createdAt),
     updatedAt: iso(ticket.updatedAt),
     closedAt: iso(ticket.closedAt),
@@ -65,9 +69,9 @@ export function ticketView(ticket: Ticket) {
 }
 
 /** One journal event as the API shows it; the stored write itself (`change`) stays internal. */
-export function eventView(event: JournalEvent) {
+export function eventView(event: JournalEvent, seq = event.seq) {
   return {
-    seq: event.seq,
+    seq,
     type: event.type,
     at: iso(event.at),
     actor: { id: event.actorId.toString(), name: event.actorName },
@@ -80,7 +84,24 @@ export function eventView(event: JournalEvent) {
   };
 }
 
-/** The answer of a change: the ticket as it is now and the event that recorded the change. */
-export function changeView({ ticket, event }: { ticket: Ticket; event: JournalEvent }) {
-  return { ticket: ticketView(ticket), event: eventView(event) };
+/** Whether the actor sees the ticket as staff (internal notes, the real journal sequence). */
+export const seesAsStaff = (actor: Actor, ticket: Ticket) => can(actor, 'view_internal', ticket);
+
+/**
+ * Journal events as the actor may see them: staff get the journal's own sequence; anyone else
+ * gets the events they see numbered 1, 2, 3..., so no gap tells where an internal note was.
+ */
+export function journalView(events: JournalEvent[], staff: boolean) {
+  return events.map((event, index) => eventView(event, staff ? event.seq : index + 1));
+}
+
+/**
+ * The answer of a change: the ticket as it is now and the event that recorded the change,
+ * numbered as the actor sees the journal (`visibleJournal` reads it, only for non-staff).
+ */
+export async function changeView(actor: Actor, { ticket, event }: { ticket: Ticket; event: JournalEvent }, visibleJournal: () => Promise<JournalEvent[]>) {
+  if (seesAsStaff(actor, ticket)) return { ticket: ticketView(ticket), event: eventView(event) };
+  const seen = await visibleJournal();
+  const position = seen.findIndex((each) => each.seq === event.seq);
+  return { ticket: ticketView(ticket, false), event: eventView(event, position >= 0 ? position + 1 : seen.length) };
 }

@@ -105,6 +105,7 @@ export async function openTicket(
     publicKeywords: keywords,
     staffKeywords: keywords,
     commentCount: 0,
+    publicCommentCount: 0,
     version: 1,
     createdAt: now,
     updatedAt: now,

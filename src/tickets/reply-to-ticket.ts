@@ -44,6 +44,7 @@ export async function replyToTicket(
       const words = extractKeywords(text, ...attachments.map((file) => file.name));
       const set: Record<string, unknown> = {
         commentCount: ticket.commentCount + 1,
+        publicCommentCount: (ticket.publicCommentCount ?? 0) + 1,
         attachments: [...ticket.attachments, ...attachments],
       };
       const before: Record<string, unknown> = {};

@@ -35,7 +35,10 @@ describe('REST API: a ticket from opening to closing', () => {
     expect(await step(org.itAgent.token, 'POST', '/resolve')).toMatchObject({ status: 'resolved' });
     expect(await step(org.requester.token, 'POST', '/rate', { score: 5, comment: 'Works now' })).toMatchObject({ rating: { score: 5, comment: 'Works now' } });
     const closed = await step(org.requester.token, 'POST', '/close');
-    expect(closed).toMatchObject({ status: 'closed', version: 8 });
+    expect(closed).toMatchObject({ status: 'closed' });
+    // The version (the journal's sequence, notes included) is staff's; the requester sees none.
+    expect(closed).not.toHaveProperty('version');
+    expect((await api.call(org.itAgent.token, 'GET', `/api/v1/tickets/${n}`)).body.ticket.version).toBe(8);
     expect(closed.closedAt).toEqual(expect.any(String));
     expect(closed.metrics.firstResponseSeconds).toBeGreaterThanOrEqual(0);
     expect(closed.metrics.resolutionSeconds).toBeGreaterThanOrEqual(0);

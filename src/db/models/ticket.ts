@@ -94,6 +94,8 @@ export interface Ticket {
   /** publicKeywords plus the words of internal notes (what staff search). */
   staffKeywords: string[];
   commentCount: number;
+  /** Public replies only: what the requester is shown as the count of comments. */
+  publicCommentCount?: number;
   /** The sequence number of the last journal event applied to this document. */
   version: number;
   createdAt: Date;
@@ -175,6 +177,7 @@ export const ticketSchema = new Schema(
     publicKeywords: { type: [String], default: [] },
     staffKeywords: { type: [String], default: [] },
     commentCount: { type: Number, default: 0 },
+    publicCommentCount: { type: Number, default: 0 },
     version: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

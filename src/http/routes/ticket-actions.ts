@@ -45,7 +45,7 @@ export function ticketActionRoutes({ db, tickets }: RouteDeps) {
         const changed = request.body.internal
           ? await tickets.note(actor, number, input, 'api')
           : await tickets.reply(actor, number, input, 'api');
-        return reply.status(201).send(changeView(changed));
+        return reply.status(201).send(await changeView(actor, changed, () => tickets.journal(actor, number)));
       },
     );
 
@@ -64,9 +64,11 @@ export function ticketActionRoutes({ db, tickets }: RouteDeps) {
       actions.push([command, summary, description, (a, n) => tickets.changeStatus(a, n, command, 'api')]);
     }
     for (const [name, summary, description, run] of actions) {
-      app.post<{ Params: NumberParams }>(`/tickets/:number/${name}`, { schema: schema(summary, description, noBody) }, async (request) =>
-        changeView(await run(actorOf(request), ticketNumber(request.params))),
-      );
+      app.post<{ Params: NumberParams }>(`/tickets/:number/${name}`, { schema: schema(summary, description, noBody) }, async (request) => {
+        const actor = actorOf(request);
+        const number = ticketNumber(request.params);
+        return changeView(actor, await run(actor, number), () => tickets.journal(actor, number));
+      });
     }
 
     app.post<{ Params: NumberParams; Body: { score: number; comment?: string | null } }>(
@@ -74,7 +76,9 @@ export function ticketActionRoutes({ db, tickets }: RouteDeps) {
       { schema: schema('Rate the ticket', 'Its requester rates a resolved or closed ticket 1-5; a new rating replaces the old one.', rateBody) },
       async (request) => {
         const input = { score: request.body.score, comment: request.body.comment ?? null };
-        return changeView(await tickets.rate(actorOf(request), ticketNumber(request.params), input, 'api'));
+        const actor = actorOf(request);
+        const number = ticketNumber(request.params);
+        return changeView(actor, await tickets.rate(actor, number, input, 'api'), () => tickets.journal(actor, number));
       },
     );
 

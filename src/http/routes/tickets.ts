@@ -6,7 +6,7 @@ import { readMultipartTicket } from '../multipart-ticket.js';
 import type { RouteDeps } from '../route-deps.js';
 import { errorResponses } from '../response-schemas.js';
 import { listQuery, numberParams, openTicketBody, openTicketForm } from '../schemas.js';
-import { eventView, ticketView } from '../serialize.js';
+import { journalView, seesAsStaff, ticketView } from '../serialize.js';
 import { listFilter, openTicketInput, ticketNumber, type ListQuery, type NumberParams, type OpenTicketBody } from '../ticket-input.js';
 
 const ticketOnly = { type: 'object', properties: { ticket: { $ref: 'Ticket#' } } } as const;
@@ -37,7 +37,7 @@ export function ticketRoutes({ tickets, files }: RouteDeps) {
         if (!body) throw new HelpdeskError('VALIDATION_FAILED', 'no ticket in the request', {}, [{ path: '', message: 'required' }]);
         try {
           const ticket = await tickets.open(actor, openTicketInput(body, attachments), 'api');
-          return await reply.status(201).header('location', `/api/v1/tickets/${ticket.number}`).send({ ticket: ticketView(ticket) });
+          return await reply.status(201).header('location', `/api/v1/tickets/${ticket.number}`).send({ ticket: ticketView(ticket, seesAsStaff(actor, ticket)) });
         } catch (error) {
           // The ticket was refused: the files uploaded for it belong to nothing.
           await Promise.all(attachments.map((file) => files.discard(file.fileId)));
@@ -71,14 +71,18 @@ export function ticketRoutes({ tickets, files }: RouteDeps) {
       async (request) => {
         const actor = actorOf(request);
         const page = await tickets.list(actor, listFilter(request.query, actor));
-        return { tickets: page.items.map(ticketView), total: page.total, page: page.page, pageSize: page.pageSize };
+        return { tickets: page.items.map((ticket) => ticketView(ticket, seesAsStaff(actor, ticket))), total: page.total, page: page.page, pageSize: page.pageSize };
       },
     );
 
     app.get<{ Params: NumberParams }>(
       '/tickets/:number',
       { schema: { tags: ['tickets'], summary: 'One ticket', params: numberParams, response: { 200: ticketOnly, ...errorResponses() } } },
-      async (request) => ({ ticket: ticketView(await tickets.get(actorOf(request), ticketNumber(request.params))) }),
+      async (request) => {
+        const actor = actorOf(request);
+        const ticket = await tickets.get(actor, ticketNumber(request.params));
+        return { ticket: ticketView(ticket, seesAsStaff(actor, ticket)) };
+      },
     );
 
     app.get<{ Params: NumberParams }>(
@@ -87,7 +91,7 @@ export function ticketRoutes({ tickets, files }: RouteDeps) {
         schema: {
           tags: ['tickets'],
           summary: 'Every change of the ticket, oldest first',
-          description: 'One event per change, with who, when, via which channel and the values before and after. Internal notes are included for staff only.',
+          description: 'One event per change, with who, when, via which channel and the values before and after. Internal notes are included for staff only; anyone else gets the events they see numbered 1, 2, 3... (`seq`), so no gap shows where a note was.',
           params: numberParams,
           response: {
             200: { type: 'object', properties: { events: { type: 'array', items: { $ref: 'JournalEvent#' } } } },
@@ -95,9 +99,12 @@ export function ticketRoutes({ tickets, files }: RouteDeps) {
           },
         },
       },
-      async (request) => ({
-        events: (await tickets.journal(actorOf(request), ticketNumber(request.params))).map(eventView),
-      }),
+      async (request) => {
+        const actor = actorOf(request);
+        const number = ticketNumber(request.params);
+        const [ticket, events] = await Promise.all([tickets.get(actor, number), tickets.journal(actor, number)]);
+        return { events: journalView(events, seesAsStaff(actor, ticket)) };
+      },
     );
   };
 }
