@@ -61,6 +61,12 @@ export function createSlackPeople(deps: { api: SlackApi; models: Models; org: Sl
 
   async function register(userId: string, found: Profile): Promise<PersonDoc | null> {
     if (!org.registrationOpen || !found.email) return null;
+    // An e-mail of the directory, now deactivated (removed from the org config): registration
+    // never brings that person back or makes a second one; the org config decides.
+    if (await models.Person.exists({ email: found.email })) {
+      logger.warn({ slackUser: userId }, 'slack user not registered: the e-mail belongs to a deactivated person of the directory');
+      return null;
+    }
     const created = await models.Person.create({ name: found.name, email: found.email, role: 'requester', origin: 'registration', ...(found.locale ? { locale: found.locale.slice(0, 2) } : {}) });
     await forgetPeople(models);
     logger.info({ slackUser: userId, person: created._id.toString() }, 'slack user registered as a requester');
