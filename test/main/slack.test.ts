@@ -67,6 +67,10 @@ describe('the helpdesk with Slack credentials', () => {
     try {
       const sender = new SlackSender(`http://127.0.0.1:${env.port}`, SECRET, fake);
       expect((await sender.urlVerification('abc')).json()).toEqual({ challenge: 'abc' });
+      // Slack's endpoint is Slack's to call: it is not part of the API's document.
+      const doc = (await (await fetch(`http://127.0.0.1:${env.port}/docs/json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(doc.paths)).not.toContain('/slack/events');
+      expect(Object.keys(doc.paths)).toContain('/api/v1/tickets');
       await sender.command(rita, '/helpdesk', '');
       const view = await fake.waitFor(() => fake.openViews.find((v) => v.callback_id === 'ticket.new'));
       await sender.viewSubmission(rita, String(view.id), {

@@ -68,7 +68,8 @@ export class FastifyReceiver implements Receiver {
     // The signature covers the body byte for byte: keep it raw here, parse after checking.
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
-    fastify.post(EVENTS_PATH, async (request, reply) => {
+    // Slack's to call, not the API's users: kept out of the OpenAPI document.
+    fastify.post(EVENTS_PATH, { schema: { hide: true } }, async (request, reply) => {
       const raw = typeof request.body === 'string' ? request.body : '';
       const signature = header(request.headers['x-slack-signature']);
       const timestamp = Number(header(request.headers['x-slack-request-timestamp']));

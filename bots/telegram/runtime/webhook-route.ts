@@ -20,7 +20,8 @@ function sameSecret(given: unknown, secret: string): boolean {
  */
 export function webhookRoute(options: { secret: string; accept: (update: Update) => Promise<boolean> }) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.post(WEBHOOK_PATH, { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    // Telegram's to call, not the API's users: kept out of the OpenAPI document.
+    app.post(WEBHOOK_PATH, { bodyLimit: 1024 * 1024, schema: { hide: true } }, async (request, reply) => {
       if (!sameSecret(request.headers[SECRET_HEADER], options.secret)) return reply.code(401).send({ error: 'unauthorized' });
       const update = request.body as Update | null;
       if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
