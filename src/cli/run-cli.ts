@@ -10,6 +10,9 @@ const commands = {
   start: `helpdesk start
   Starts the helpdesk: REST API, chat bots, background jobs. Settings come from the environment
   and from .env in the current folder (or the file HELPDESK_ENV_FILE names); the environment wins.`,
+  init: `helpdesk init [path] [--lang en|ru]
+  Writes a starting org config to edit (default config/helpdesk.yaml), from the shipped example,
+  bound to no chat yet. Never overwrites a file.`,
   config: `helpdesk config check <file>
   Validates an org config file and prints every error with its place; exits 1 when there is one.`,
   token: `helpdesk token create --person <email> --name <label>
@@ -20,6 +23,7 @@ helpdesk token revoke <token | id | prefix>
 
 const usage = `Usage:
   helpdesk start                                        start the helpdesk (REST API, bots, jobs)
+  helpdesk init [path] [--lang en|ru]                   write a starting org config to edit
   helpdesk config check <file>                          validate an org config file
   helpdesk token create --person <email> --name <label> create an API token (printed alone on the last line)
   helpdesk token revoke <token | id | prefix>           revoke an API token
@@ -41,6 +45,11 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
   if (asksHelp([sub, ...rest])) {
     out.log(commands[command as keyof typeof commands]);
     return 0;
+  }
+  if (command === 'init') {
+    const { values, positionals } = parseArgs({ args: argv.slice(1), options: { lang: { type: 'string' } }, allowPositionals: true });
+    const { runInitConfig } = await import('./init-config.js');
+    return runInitConfig(out, positionals[0], values.lang);
   }
   if (command === 'config') {
     if (sub !== 'check' || !rest[0]) {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,6 +43,19 @@ describe('helpdesk CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "strat"');
     expect((await helpdesk([])).stdout).toContain('Usage:');
+  });
+
+  it('init writes a starting config outside the examples, valid and unbound, and never overwrites', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'helpdesk-init-'));
+    const written = await runIn(folder, ['init']);
+    expect(written.code).toBe(0);
+    expect(written.stdout).toContain(join(folder, 'config/helpdesk.yaml'));
+    expect((await helpdesk(['config', 'check', join(folder, 'config/helpdesk.yaml')])).code).toBe(0);
+    expect((await runIn(folder, ['init'])).code).toBe(1);
+    const ru = await runIn(folder, ['init', 'ru.yaml', '--lang', 'ru']);
+    expect(ru.code).toBe(0);
+    expect(await readFile(join(folder, 'ru.yaml'), 'utf8')).toContain('locale: ru');
+    await rm(folder, { recursive: true, force: true });
   });
 
   it('reads .env from the current folder, the environment winning, and logs which file and names', async () => {

@@ -27,13 +27,29 @@ describe('org config', () => {
     expect(config.departments.map((d) => d.id)).toEqual(['it', 'facilities', 'hr']);
     const it = config.departments[0]!;
     expect(it.name).toEqual({ en: 'IT support', ru: 'ИТ-поддержка' });
-    expect(it.telegram).toEqual(['-1001000000001']);
+    // Shipped bound to no chat: a newcomer's real bot token posts nowhere until they bind.
+    expect(config.departments.every((d) => (d.telegram ?? []).length === 0 && (d.slack ?? []).length === 0)).toBe(true);
+    expect(config.locale).toBe('en');
     expect(it.sla.urgent).toEqual({ firstResponse: 30, resolution: 240, clock: '24/7' });
     expect(it.sla.normal).toEqual({ firstResponse: 240, resolution: 2880, clock: 'business' });
     expect(it.hours).toMatchObject({ mon: [{ from: '09:00', to: '18:00' }], fri: [{ from: '09:00', to: '17:00' }] });
     expect(config.departments[1]!.hours).toMatchObject({ mon: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '17:00' }] });
     expect(config.people.filter((p) => p.departments.length > 1).map((p) => p.email)).toEqual(['anna.support@example.com']);
     expect(config.people.every((p) => p.email === p.email.toLowerCase())).toBe(true);
+  });
+
+  it('ships a Russian example beside it, the same org, also unbound', () => {
+    const ru = parseOrgConfig(readFileSync(exampleConfigPath.replace(/helpdesk\.yaml$/, 'helpdesk.ru.yaml'), 'utf8'), 'example-ru');
+    const en = parseOrgConfig(readFileSync(exampleConfigPath, 'utf8'), 'example');
+    expect(ru.locale).toBe('ru');
+    expect(ru.departments.map((d) => d.id)).toEqual(en.departments.map((d) => d.id));
+    expect(ru.people.map((p) => p.email)).toEqual(en.people.map((p) => p.email));
+    expect(ru.departments.every((d) => (d.telegram ?? []).length === 0 && (d.slack ?? []).length === 0)).toBe(true);
+  });
+
+  it('reads chat bindings', () => {
+    const config = parseOrgConfig(`${minimal}    telegram: { chat: -1001000000001 }\n    slack: { channels: [C0IT000001, C0IT000002] }\n`, 'bound');
+    expect(config.departments[0]).toMatchObject({ telegram: ['-1001000000001'], slack: ['C0IT000001', 'C0IT000002'] });
   });
 
   it('applies defaults', () => {

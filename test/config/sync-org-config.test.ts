@@ -16,8 +16,8 @@ describe('org config sync', () => {
     expect(first.people).toEqual({ created: 10, updated: 0, deactivated: 0, unchanged: 0 });
     expect(await models.Identity.countDocuments({ platform: 'telegram' })).toBe(6);
     const it = await models.Department.findOne({ key: 'it' }).lean();
-    expect(it).toMatchObject({ telegramChats: ['-1001000000001'], slackChannels: ['C0IT000001'], active: true });
-    expect(it?.settings).toMatchObject({ timezone: 'Europe/Moscow', autoCloseDays: 3, sla: { urgent: { firstResponse: 30 } } });
+    expect(it).toMatchObject({ telegramChats: [], slackChannels: [], active: true });
+    expect(it?.settings).toMatchObject({ timezone: 'Europe/London', autoCloseDays: 3, sla: { urgent: { firstResponse: 30 } } });
     const before = await models.Person.find().sort({ email: 1 }).lean();
 
     const second = await syncOrgConfig(models, example());
