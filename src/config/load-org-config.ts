@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error.js';
+import { closest } from './did-you-mean.js';
+import { lenientOrgConfig } from './lenient-org.js';
 import { checkReferences } from './org-references.js';
 import { orgConfigSchema, type ParsedOrgConfig } from './org-schema.js';
 
@@ -27,36 +29,79 @@ function expandUnion(issue: Issue): Issue[] {
   return shaped.flatMap((inner) => expandUnion({ ...inner, path: [...issue.path, ...inner.path] }));
 }
 
-function schemaIssues(error: z.ZodError): ConfigIssue[] {
+/** A field's value was not one of the allowed ones: say which were allowed, and the nearest. */
+function enumMessage(issue: Issue): string | null {
+  if (issue.code !== 'invalid_value') return null;
+  const allowed = issue.values.map(String);
+  const given = (issue as { input?: unknown }).input;
+  const near = typeof given === 'string' ? closest(given, allowed) : null;
+  return `${typeof given === 'string' ? `"${given}" is not allowed` : 'not allowed'}${near ? `: did you mean "${near}"?` : ''} (one of: ${allowed.join(', ')})`;
+}
+
+function schemaIssues(error: z.ZodError): { path: (string | number)[]; message: string }[] {
   return error.issues.flatMap(expandUnion).map((issue) => {
-    let message = issue.message;
+    let message = enumMessage(issue) ?? issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
     if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'required';
-    return { path: formatPath(issue.path) || '(root)', message };
+    return { path: issue.path.filter((part): part is string | number => typeof part !== 'symbol'), message };
   });
 }
 
+/** The issue with where it is in the file: the nearest node of its path that is there. */
+function located(document: Document, lineCounter: LineCounter, path: (string | number)[], message: string): ConfigIssue {
+  const name = formatPath(path) || '(root)';
+  for (let length = path.length; length >= 0; length -= 1) {
+    const node = document.getIn(path.slice(0, length), true);
+    if (isNode(node) && node.range) {
+      const { line, col } = lineCounter.linePos(node.range[0]);
+      return { path: name, message: `${message} (line ${line}, column ${col})` };
+    }
+  }
+  return { path: name, message };
+}
+
 /**
- * Parses and validates org config text. Throws ConfigError with every problem (YAML syntax
- * with line and column, schema, cross references); returns nothing half-valid.
+ * Parses and validates org config text. Throws ConfigError with every problem in one pass:
+ * YAML syntax (the first error; what follows it is usually its knock-on), then the schema's
+ * and the cross references' (unknown department, duplicate e-mail...) together, each with its
+ * line and column; returns nothing half-valid.
  */
 export function parseOrgConfig(text: string, sourceName: string): OrgConfig {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
+    const [first, ...rest] = document.errors;
+    const { line, col } = lineCounter.linePos(first!.pos[0]);
+    const issues: ConfigIssue[] = [{ path: `line ${line}, column ${col}`, message: first!.message.split('\n')[0] ?? 'YAML syntax error' }];
+    if (rest.length > 0) issues.push({ path: `after line ${line}`, message: `${rest.length} more YAML error(s), most likely caused by this one: fix it and check again` });
+    throw new ConfigError(`Invalid org config ${sourceName}:`, issues);
+  }
+  const raw: unknown = document.toJS();
+  const parsed = orgConfigSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const structural = schemaIssues(parsed.error);
+    const seen = new Set(structural.map((issue) => formatPath(issue.path)));
+    // Cross references of what could be read, in the same pass; none twice for one field.
+    const references = checkReferences(lenientOrgConfig(raw)).filter((issue) => !seen.has(issue.path) && !/undefined/.test(issue.message));
+    const issues = [
+      ...structural.map((issue) => located(document, lineCounter, issue.path, issue.message)),
+      ...references.map((issue) => located(document, lineCounter, pathOf(issue.path), issue.message)),
+    ];
+    throw new ConfigError(`Invalid org config ${sourceName}:`, issues);
+  }
+  const issues = checkReferences(parsed.data);
+  if (issues.length > 0) {
     throw new ConfigError(
       `Invalid org config ${sourceName}:`,
-      document.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return { path: `line ${line}, column ${col}`, message: error.message.split('\n')[0] ?? 'YAML syntax error' };
-      }),
+      issues.map((issue) => located(document, lineCounter, pathOf(issue.path), issue.message)),
     );
   }
-  const parsed = orgConfigSchema.safeParse(document.toJS());
-  if (!parsed.success) throw new ConfigError(`Invalid org config ${sourceName}:`, schemaIssues(parsed.error));
-  const issues = checkReferences(parsed.data);
-  if (issues.length > 0) throw new ConfigError(`Invalid org config ${sourceName}:`, issues);
   return parsed.data;
+}
+
+/** `people[2].departments[0]` back into its parts. */
+function pathOf(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) => (match[2] !== undefined ? Number(match[2]) : match[1]!));
 }
 
 /** Reads and validates the org config file at `path`. */

@@ -11,7 +11,7 @@ departments:
     name: { en: IT }
 `;
 
-function problems(text: string): string[] {
+function located(text: string): string[] {
   try {
     parseOrgConfig(text, 'test.yaml');
   } catch (error) {
@@ -20,6 +20,9 @@ function problems(text: string): string[] {
   }
   return [];
 }
+
+/** The problems without their place in the file. */
+const problems = (text: string) => located(text).map((line) => line.replace(/ \(line \d+, column \d+\)$/, ''));
 
 describe('org config', () => {
   it('accepts the shipped example and normalizes it', () => {
@@ -68,7 +71,8 @@ describe('org config', () => {
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT }, hours: { mon: "18:00-09:00" } }]', 'departments[0].hours.mon: expected working hours like "09:00-18:00" or "09:00-13:00, 14:00-18:00", or null for closed'],
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT }, holidays: [2026-13-45] }]', 'departments[0].holidays[0]: expected a date like 2026-12-31'],
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: not-mail }]', 'people[0].email: expected an e-mail address'],
-    ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: a@x.io, role: boss }]', 'people[0].role: Invalid option: expected one of "requester"|"agent"|"coordinator"|"manager"|"admin"'],
+    ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: a@x.io, role: boss }]', 'people[0].role: "boss" is not allowed (one of: requester, agent, coordinator, manager, admin)'],
+    ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: a@x.io, role: agnet, departments: [it] }]', 'people[0].role: "agnet" is not allowed: did you mean "agent"? (one of: requester, agent, coordinator, manager, admin)'],
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: a@x.io, departments: [hr] }]', 'people[0].departments[0]: unknown department hr'],
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }]\npeople: [{ name: A, email: a@x.io, role: agent }]', 'people[0].departments: an agent needs at least one department'],
     ['timezone: UTC\ndepartments: [{ id: it, name: { en: IT } }, { id: it, name: { en: IT2 } }]', 'departments[1].id: duplicate department id: it is already used at index 0'],
@@ -84,8 +88,19 @@ describe('org config', () => {
     expect(found.map((p) => p.split(':')[0])).toEqual(['timezone', 'locale', 'departments[0].id', 'departments[0].name', 'people[0].name', 'people[0].email']);
   });
 
-  it('reports YAML syntax errors with line and column', () => {
+  it('reports YAML syntax errors with line and column, the knock-on errors folded into one line', () => {
     const found = problems('timezone: UTC\ndepartments:\n  - id: it\n   name: [unclosed\n');
     expect(found[0]).toMatch(/^line \d+, column \d+: /);
+    expect(found.length).toBeLessThanOrEqual(2);
+    if (found[1]) expect(found[1]).toMatch(/more YAML error\(s\), most likely caused by this one/);
+  });
+
+  it('reports structural and cross-reference errors in one pass, each with its line and column', () => {
+    const text = ['timezone: UTC', 'departments:', '  - id: it', '    name: { en: IT }', '    onDuty: [nobody@x.io]', 'people:', '  - { name: A, email: a@x.io, role: agent, departments: [hr] }', '  - { name: "", email: a@x.io }'].join('\n');
+    const found = located(text);
+    expect(found).toContain('people[1].name: must not be empty (line 8, column 13)');
+    expect(found).toContain('people[0].departments[0]: unknown department hr (line 7, column 58)');
+    expect(found).toContain('departments[0].onDuty[0]: nobody@x.io is not in people (line 5, column 14)');
+    expect(found).toContain('people[1].email: duplicate e-mail: a@x.io is already used at index 0 (line 8, column 24)');
   });
 });
