@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build stage: compile TypeScript with the dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV MONGOMS_DISABLE_POSTINSTALL=1
 COPY package.json package-lock.json ./
@@ -10,8 +10,9 @@ COPY src ./src
 COPY bots ./bots
 RUN npm run build
 
-# Runtime stage: production dependencies and the compiled app, as a non-root user.
-FROM node:20-bookworm-slim AS runtime
+# Runtime stage: production dependencies only (no tsx, esbuild or mongodb-memory-server: the
+# image runs the compiled app against MONGODB_URI) and the compiled app, as a non-root user.
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     MONGOMS_DISABLE_POSTINSTALL=1 \
     PORT=3000 \

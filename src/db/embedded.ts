@@ -144,7 +144,12 @@ export const NO_DATABASE_HELP =
   '(3) install mongod and put it on PATH, or let mongodb-memory-server download MongoDB once (needs internet).';
 
 async function startMemoryServer(dataDir: string, logger?: Logger): Promise<EmbeddedDatabase> {
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  // A development dependency: the production image has none (it runs with MONGODB_URI).
+  const memoryServer = await import('mongodb-memory-server').catch(() => null);
+  if (!memoryServer) {
+    throw new Error(`No database: MONGODB_URI is not set and no mongod or ferretdb binary was found (PATH or MONGOD_BINARY). ${NO_DATABASE_HELP}`);
+  }
+  const { MongoMemoryServer } = memoryServer;
   // mongodb-memory-server writes its own 20-line report of a failed download to the console;
   // the error below says what matters, once.
   const { warn, error: logError } = console;
