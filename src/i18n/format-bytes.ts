@@ -1,15 +1,20 @@
-/** "20 MB", "512 KB", "300 B": limits as people read them. */
-export function formatBytes(bytes: number): string {
-  const units: [number, string][] = [
-    [1024 * 1024 * 1024, 'GB'],
-    [1024 * 1024, 'MB'],
-    [1024, 'KB'],
+/** Units as each language writes them; others use the English ones. */
+const units: Record<string, [gigabytes: string, megabytes: string, kilobytes: string, bytes: string]> = {
+  en: ['GB', 'MB', 'KB', 'B'],
+  ru: ['ГБ', 'МБ', 'КБ', 'Б'],
+};
+
+/** "20 MB", "1.5 KB"; in Russian "20 МБ", "1,5 КБ": limits and sizes as people read them. */
+export function formatBytes(bytes: number, locale = 'en'): string {
+  const [gb, mb, kb, b] = units[locale] ?? units.en!;
+  const steps: [number, string][] = [
+    [1024 * 1024 * 1024, gb],
+    [1024 * 1024, mb],
+    [1024, kb],
   ];
-  for (const [size, unit] of units) {
-    if (bytes >= size) {
-      const value = bytes / size;
-      return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
-    }
+  const number = (value: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(value);
+  for (const [size, unit] of steps) {
+    if (bytes >= size) return `${number(bytes / size)} ${unit}`;
   }
-  return `${bytes} B`;
+  return `${number(bytes)} ${b}`;
 }

@@ -129,7 +129,7 @@ describe('e-mail about a ticket, through a real SMTP server', () => {
     const mail = await simpleParser(captured!.raw);
 
     expect(mail.subject).toBe(`[#${opened.number}] Не печатает принтер`);
-    expect(mail.text).toContain(`Ivan Agent решил(а) вашу заявку #${opened.number}`);
+    expect(mail.text).toContain(`Ваша заявка #${opened.number} «${opened.title}» решена. Исполнитель: Ivan Agent.`);
     expect(mail.text).toContain('Оцените заявку от 1 до 5');
     expect(mail.html).toContain('<html lang="ru">');
     expect(mail.inReplyTo).toBe(rootMessageId(opened, FROM));

@@ -212,7 +212,7 @@ describe('telegram: agents in department groups', () => {
     const number = await openTicket('Projector bulb');
     await api.pressButton(people.ivan.user, await h.card(groups.it, number), 'Resolve');
     let card = await h.cardShowing(groups.it, number, 'resolved');
-    expect(buttonsOf(card)).toEqual(['💬 Reply', '🔒 Note', '⚡ Priority', '🔀 Transfer', '📜 History', '🔒 Close', '🔄 Reopen']);
+    expect(buttonsOf(card)).toEqual(['💬 Reply', '🔒 Note', '⚡ Priority', '🔀 Transfer', '📜 History', '🗄 Close', '🔄 Reopen']);
     await api.pressButton(people.ivan.user, card, 'Close');
     card = await h.cardShowing(groups.it, number, '🔒 closed');
     expect(buttonsOf(card)).toEqual(['🔒 Note', '🔀 Transfer', '📜 History', '🔄 Reopen']);

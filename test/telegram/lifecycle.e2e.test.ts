@@ -70,7 +70,7 @@ describe('telegram: a ticket from the first message to the rating', () => {
     expect(card.text).toContain('Unassigned');
     expect(card.text).toContain('Rita Requester opened the ticket');
     expect(card.html).toContain('&lt;again&gt; &amp; again');
-    expect(buttonsOf(card)).toEqual(['✋ Take', '💬 Reply', '🔒 Note', '⚡ Priority', '🔀 Transfer', '📜 History', '⏸ Wait for requester', '✅ Resolve', '🔒 Close']);
+    expect(buttonsOf(card)).toEqual(['✋ Take', '💬 Reply', '🔒 Note', '⚡ Priority', '🔀 Transfer', '📜 History', '⏸ Wait for requester', '✅ Resolve', '🗄 Close']);
     expect(h.api.botMessages(groups.hr.id)).toHaveLength(0);
     const edits = () => h.api.message(groups.it.id, card.message_id)!.edits;
 

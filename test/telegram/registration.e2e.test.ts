@@ -94,7 +94,7 @@ describe('telegram: /start links people, /lang sets the language', () => {
     await api.waitForBotMessage(user.id, 'У вас пока нет заявок');
     const ticket = await h.tickets.open(actorFromPerson(oleg.toObject()), { description: 'Не печатает принтер', department: 'it', source: 'telegram' }, 'telegram');
     await h.tickets.take(h.people.ivan.actor, ticket.number, 'api');
-    await api.waitForBotMessage(user.id, `Вашу заявку #${ticket.number} «Не печатает принтер» взял(а) в работу Ivan Agent.`);
+    await api.waitForBotMessage(user.id, `Ваша заявка #${ticket.number} «Не печатает принтер» в работе. Исполнитель: Ivan Agent.`);
   });
 
   it('follows Telegram language_code until /lang overrides it, for replies and later notices', async () => {
@@ -115,7 +115,7 @@ describe('telegram: /start links people, /lang sets the language', () => {
     await api.waitForBotMessage(rita.user.id, 'У вас пока нет заявок', { after: mark });
     const ticket = await h.tickets.open(rita.actor, { description: 'Нет доступа к почте', department: 'it', source: 'telegram' }, 'telegram');
     await h.tickets.take(people.ivan.actor, ticket.number, 'api');
-    await api.waitForBotMessage(rita.user.id, `Вашу заявку #${ticket.number} «Нет доступа к почте» взял(а) в работу Ivan Agent.`);
+    await api.waitForBotMessage(rita.user.id, `Ваша заявка #${ticket.number} «Нет доступа к почте» в работе. Исполнитель: Ivan Agent.`);
     // The group card stays in the org's language.
     await h.cardShowing(h.groups.it, ticket.number, 'Assignee: Ivan Agent');
   });

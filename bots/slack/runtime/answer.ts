@@ -47,7 +47,7 @@ function helpdeskText(tr: Translator, error: HelpdeskError): string {
     return tr.t(reopen ? 'slack.error.invalid_transition_reopen' : 'slack.error.invalid_transition', { number: error.params.number ?? '', status: tr.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {
-    return tr.t('slack.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit)) });
+    return tr.t('slack.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit), tr.locale) });
   }
   return tr.t(`error.${error.code}`, error.params);
 }

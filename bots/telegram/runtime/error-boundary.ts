@@ -21,7 +21,7 @@ function helpdeskMessage(ctx: BotContext, error: HelpdeskError): string {
     return ctx.t(reopen ? 'tg.error.invalid_transition_reopen' : 'tg.error.invalid_transition', { number: error.params.number ?? '', status: ctx.t(`status.${String(error.params.from)}`) });
   }
   if (error.code === 'FILE_TOO_LARGE') {
-    return ctx.t('tg.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit)) });
+    return ctx.t('tg.error.file_too_large', { name: String(error.params.name ?? ''), limit: formatBytes(Number(error.params.limit), ctx.locale) });
   }
   return ctx.t(`error.${error.code}`, error.params);
 }

@@ -42,7 +42,7 @@ export function newTicketInput(services: BotServices): Composer<BotContext> {
       }
       const done = { text: ctx.t('button.files_done'), data: services.codec.encode(ctx.chat.id, dialogAction.filesDone) };
       const key = dialog.step === 'description' ? 'tg.new.file_added_describe' : 'tg.new.file_added';
-      await ctx.reply(ctx.t(key, { name: file.name, size: formatBytes(file.size), count: dialog.files.length }), {
+      await ctx.reply(ctx.t(key, { name: file.name, size: formatBytes(file.size, ctx.locale), count: dialog.files.length }), {
         ...(dialog.step === 'files' ? { reply_markup: keyboardOf([[done]]) } : {}),
       });
       return;

@@ -56,7 +56,7 @@ async function summary(ctx: BotContext, services: BotServices, dialog: NewTicket
     html`<b>${truncate(title, 200)}</b>`,
     body ? html`${truncate(body, SUMMARY_DESCRIPTION_MAX)}` : null,
     dialog.files.length
-      ? html`📎 ${dialog.files.map((file) => `${file.name} (${formatBytes(file.size)})`).join(', ')}`
+      ? html`📎 ${dialog.files.map((file) => `${file.name} (${formatBytes(file.size, ctx.locale)})`).join(', ')}`
       : html`📎 ${ctx.t('tg.new.no_files')}`,
   ]);
 }
@@ -91,7 +91,7 @@ export async function showStep(ctx: BotContext, services: BotServices, dialog: N
       return;
     case 'files': {
       const done = { text: ctx.t('button.files_done'), data: codec.encode(chatId, dialogAction.filesDone) };
-      await ctx.reply(ctx.t('tg.new.files', { limit: formatBytes(services.files.maxBytes) }), { reply_markup: keyboardOf([[done], [cancel]]) });
+      await ctx.reply(ctx.t('tg.new.files', { limit: formatBytes(services.files.maxBytes, ctx.locale) }), { reply_markup: keyboardOf([[done], [cancel]]) });
       return;
     }
     case 'summary': {
