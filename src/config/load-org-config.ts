@@ -31,7 +31,8 @@ function expandUnion(issue: Issue): Issue[] {
 
 /** A field's value was not one of the allowed ones: say which were allowed, and the nearest. */
 function enumMessage(issue: Issue): string | null {
-  if (issue.code !== 'invalid_value') return null;
+  // Only zod's own wording ("Invalid option..."): a schema's message of its own is kept.
+  if (issue.code !== 'invalid_value' || !issue.message.startsWith('Invalid option')) return null;
   const allowed = issue.values.map(String);
   const given = (issue as { input?: unknown }).input;
   const near = typeof given === 'string' ? closest(given, allowed) : null;

@@ -388,7 +388,7 @@ describe('the reports setting of the org config', () => {
     try {
       parseOrgConfig(base + text, 'test.yaml');
     } catch (error) {
-      if (error instanceof ConfigError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+      if (error instanceof ConfigError) return error.issues.map((issue) => `${issue.path}: ${issue.message.replace(/ \(line \d+, column \d+\)$/, '')}`);
       throw error;
     }
     return [];
