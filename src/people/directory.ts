@@ -90,6 +90,11 @@ export async function registerPerson(
   }
   const already = await findPersonByIdentity(models, platform, externalId);
   if (already) return already;
+  // The account belongs to a person the org config removed: registration never brings them
+  // back as someone new (and the identity could not be linked to a second person anyway).
+  if (await isDeactivatedAccount(models, platform, externalId)) {
+    throw new HelpdeskError('ACCOUNT_DEACTIVATED', `${platform} account ${externalId} belongs to a deactivated person`);
+  }
   const person = await models.Person.create({
     name,
     company: input.company?.trim() || undefined,
@@ -103,6 +108,12 @@ export async function registerPerson(
   await forgetPeople(models);
   await linkIdentity(models, platform, externalId, person._id);
   return person.toObject();
+}
+
+/** Whether the platform account is linked to a person who is no longer active (removed from the org config). */
+export async function isDeactivatedAccount(models: Models, platform: Platform, externalId: string): Promise<boolean> {
+  const identity = await models.Identity.findOne({ platform, externalId }).lean();
+  return identity ? Boolean(await models.Person.exists({ _id: identity.personId, active: false })) : false;
 }
 
 /** Sets a person's preferred language (from `/lang` or a Slack profile). */

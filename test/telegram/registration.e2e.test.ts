@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorFromPerson } from '../../src/people/actor.js';
 import { useTestDatabase } from '../support/database.js';
 import { startHarness, type Harness } from './support/harness.js';
+import { registerPerson } from '../../src/people/directory.js';
 
 const db = useTestDatabase('tg_registration');
 let h: Harness;
@@ -65,6 +66,21 @@ describe('telegram: /start links people, /lang sets the language', () => {
     const mark = api.lastMessageId(user.id);
     api.sendText(user, null, '/start');
     await api.waitForBotMessage(user.id, 'Welcome back, Olga Newcomer!', { after: mark });
+  });
+
+  it('tells a person removed from the directory so, and registers nobody new, even when registration is open', async () => {
+    const { api, models } = h;
+    const gone = await h.addMember('Gone Agent', 'agent', ['it']);
+    await models.Person.updateOne({ _id: gone.person._id }, { $set: { active: false } });
+    await forgetPeople(models);
+    const before = await models.Person.countDocuments();
+    const mark = api.lastMessageId(gone.user.id);
+    api.sendText(gone.user, null, '/start');
+    await api.waitForBotMessage(gone.user.id, 'Your account was deactivated', { after: mark });
+    expect(api.botMessages(gone.user.id).filter((m) => m.message_id > mark).some((m) => m.text?.includes('share your phone number'))).toBe(false);
+    expect(await models.Person.countDocuments()).toBe(before);
+    await expect(registerPerson(models, 'telegram', String(gone.user.id), { name: 'Someone New' })).rejects.toMatchObject({ code: 'ACCOUNT_DEACTIVATED' });
+    expect(await models.Person.countDocuments()).toBe(before);
   });
 
   it('refuses an unknown number when registration is closed, and unlinked people get told to /start', async () => {

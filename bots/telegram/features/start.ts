@@ -1,5 +1,5 @@
 import { Composer, Keyboard } from 'grammy';
-import { findPersonByPhone, linkIdentity, registerPerson, setPersonLocale } from '../../../src/people/directory.js';
+import { findPersonByPhone, isDeactivatedAccount, linkIdentity, registerPerson, setPersonLocale } from '../../../src/people/directory.js';
 import type { PersonDoc } from '../../../src/db/models/person.js';
 import type { BotContext, RegistrationDialog } from '../context.js';
 import { adoptPerson } from '../runtime/identify.js';
@@ -37,6 +37,11 @@ export function startFeature(services: BotServices): Composer<BotContext> {
     }
     if (ctx.person) {
       await ctx.reply(`${ctx.t('tg.start.welcome_back', { name: ctx.person.name })}\n\n${helpText(ctx)}`);
+      return;
+    }
+    // Removed from the directory: say so, rather than ask for a contact and register them anew.
+    if (ctx.from && (await isDeactivatedAccount(models, 'telegram', String(ctx.from.id)))) {
+      await ctx.reply(ctx.t('error.ACCOUNT_DEACTIVATED'));
       return;
     }
     ctx.session.dialog = { kind: 'register', step: 'contact' };
