@@ -44,8 +44,22 @@ export function createI18n(catalogs: Map<string, Messages>, defaultLocale: strin
     const language = tag?.toLowerCase().split(/[-_,;]/)[0];
     return language && catalogs.has(language) ? language : defaultLocale;
   };
+  const plurals = new Map<string, Intl.PluralRules>();
+  /**
+   * With a numeric `count`, the form of the language's plural category comes first: a key
+   * `name#one`, `name#few`, `name#many` or `name#other` next to `name` ("1 событие",
+   * "3 события", "5 событий"); `name` alone serves every count the language gives no form for.
+   */
+  const pluralForm = (language: string, messages: Messages | undefined, key: string, count: unknown): string | undefined => {
+    if (typeof count !== 'number' || !messages) return undefined;
+    let rules = plurals.get(language);
+    if (!rules) plurals.set(language, (rules = new Intl.PluralRules(language)));
+    return messages[`${key}#${rules.select(count)}`];
+  };
   const translate: Translate = (locale, key, params = {}) => {
-    const template = catalogs.get(resolveLocale(locale))?.[key] ?? fallback[key] ?? key;
+    const language = resolveLocale(locale);
+    const messages = catalogs.get(language);
+    const template = pluralForm(language, messages, key, params.count) ?? messages?.[key] ?? fallback[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (match, name: string) =>
       name in params ? String(params[name]) : match,
     );

@@ -16,8 +16,10 @@ describe('locales', () => {
     const own = catalogs[locale]!;
     for (const [other, messages] of Object.entries(catalogs)) {
       for (const [key, text] of Object.entries(messages)) {
-        expect(own[key], `${locale} lacks ${key} (present in ${other})`).toBeTypeOf('string');
-        expect(placeholders(own[key]!), `${locale}:${key}`).toEqual(placeholders(text));
+        // Plural forms (`key#few`) are each language's own; their base key is shared.
+        const base = key.split('#')[0]!;
+        expect(own[base], `${locale} lacks ${base} (present in ${other})`).toBeTypeOf('string');
+        expect(placeholders(own[base]!), `${locale}:${key}`).toEqual(placeholders(text));
       }
     }
   });
@@ -26,6 +28,20 @@ describe('locales', () => {
     for (const code of Object.keys(errorHttpStatus)) {
       for (const locale of Object.keys(catalogs)) expect(catalogs[locale]![`error.${code}`], `${locale} error.${code}`).toBeTruthy();
     }
+  });
+
+  it('chooses the plural form of the count in each language', () => {
+    const i18n = loadI18n(dir);
+    const older = (locale: string, count: number) => i18n.translate(locale, 'slack.history.older', { count });
+    expect([1, 3, 5, 21, 22, 11].map((count) => older('ru', count))).toEqual([
+      '…ещё 1 более раннее событие не показано.',
+      '…ещё 3 более ранних события не показаны.',
+      '…ещё 5 более ранних событий не показаны.',
+      '…ещё 21 более раннее событие не показано.',
+      '…ещё 22 более ранних события не показаны.',
+      '…ещё 11 более ранних событий не показаны.',
+    ]);
+    expect([1, 2].map((count) => older('en', count))).toEqual(['…1 older event is not shown.', '…2 older events are not shown.']);
   });
 
   it('fills parameters and falls back to the default language', () => {
