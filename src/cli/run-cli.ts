@@ -15,6 +15,12 @@ const commands = {
   bound to no chat yet. Never overwrites a file.`,
   config: `helpdesk config check <file>
   Validates an org config file and prints every error with its place; exits 1 when there is one.`,
+  directory: `helpdesk directory import <file.csv> [--dry-run] [--encoding utf-8|windows-1251] [--delimiter ";"] [--deactivate-missing]
+  Adds and updates people from a CSV file whose header names the person fields of the org config
+  (name,email,phone,company,unit,title,manager,role,departments,telegram,slack; name and email
+  required; departments space-separated). --dry-run prints what would change; --deactivate-missing
+  also deactivates people of an earlier import who are not in this file. The last line counts
+  created, updated, deactivated, reactivated, unchanged and rejected people.`,
   token: `helpdesk token create --person <email> --name <label>
   Creates an API token for a person of the directory; the token is printed alone on the last line.
 helpdesk token revoke <token | id | prefix>
@@ -25,6 +31,7 @@ const usage = `Usage:
   helpdesk start                                        start the helpdesk (REST API, bots, jobs)
   helpdesk init [path] [--lang en|ru]                   write a starting org config to edit
   helpdesk config check <file>                          validate an org config file
+  helpdesk directory import <file.csv> [--dry-run]      add and update people from a CSV file
   helpdesk token create --person <email> --name <label> create an API token (printed alone on the last line)
   helpdesk token revoke <token | id | prefix>           revoke an API token
   helpdesk <command> --help                             more about one command`;
@@ -71,6 +78,29 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
     const running = await startHelpdesk(env, logger);
     running.shutdown.listen();
     return -1;
+  }
+  if (command === 'directory') {
+    if (sub !== 'import') {
+      out.error(commands.directory);
+      return 2;
+    }
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { 'dry-run': { type: 'boolean' }, encoding: { type: 'string' }, delimiter: { type: 'string' }, 'deactivate-missing': { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    if (!positionals[0]) {
+      out.error(commands.directory);
+      return 2;
+    }
+    const { runDirectoryImport } = await import('./directory-commands.js');
+    return runDirectoryImport(env, logger, out, {
+      file: positionals[0],
+      dryRun: values['dry-run'] ?? false,
+      encoding: (values.encoding ?? 'utf-8').toLowerCase(),
+      delimiter: values.delimiter ?? ',',
+      deactivateMissing: values['deactivate-missing'] ?? false,
+    });
   }
   const { runTokenCreate, runTokenRevoke } = await import('./token-commands.js');
   if (sub === 'create') {

@@ -58,6 +58,29 @@ describe('helpdesk CLI', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  it('directory import: the changes, then the summary as the last line; a broken file changes nothing and exits 1', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'helpdesk-import-'));
+    const env = { MONGODB_URI: uniqueDatabaseUri('cli_import') };
+    await writeFile(join(folder, 'people.csv'), 'name,email\nAnna Petrova,anna@corp.test\nNo Mail,\n');
+    const dry = await helpdesk(['directory', 'import', join(folder, 'people.csv'), '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.trim().split('\n')).toEqual(['+ anna@corp.test (Anna Petrova, requester)', 'dry run, nothing written: created 1, updated 0, deactivated 0, reactivated 0, unchanged 0, rejected 1']);
+    expect(dry.stderr).toContain('line 3: email is empty');
+    const applied = await helpdesk(['directory', 'import', join(folder, 'people.csv')], env);
+    expect(applied.stdout.trim().split('\n').at(-1)).toBe('created 1, updated 0, deactivated 0, reactivated 0, unchanged 0, rejected 1');
+    await writeFile(join(folder, 'broken.csv'), 'name,email\n"Open,x@corp.test\n');
+    const broken = await helpdesk(['directory', 'import', join(folder, 'broken.csv')], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('Nothing was changed.');
+    expect((await helpdesk(['directory', 'import', join(folder, 'people.csv'), '--encoding', 'latin1'], env)).code).toBe(2);
+    const { connectDatabase } = await import('../../src/db/connection.js');
+    const db = await connectDatabase(env.MONGODB_URI);
+    expect(await db.models.Person.countDocuments({ email: 'anna@corp.test', origin: 'import' })).toBe(1);
+    await db.connection.dropDatabase();
+    await db.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
   it('reads .env from the current folder, the environment winning, and logs which file and names', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'helpdesk-env-'));
     await writeFile(join(folder, '.env'), 'PORT=notaport\nLOG_LEVEL=info\n# a comment\nTELEGRAM_BOT_TOKEN=123456789:AAEsecrettokenvalue_0123456789abcdefg\n');

@@ -14,15 +14,19 @@ export const personSchema = new Schema(
     phone: { type: String },
     company: { type: String },
     unit: { type: String },
+    /** From a directory import: job title, and the e-mail of the person's manager. */
+    title: { type: String },
+    manager: { type: String },
     role: { type: String, enum: roles, required: true, default: 'requester' },
     departments: { type: [String], default: [] },
     locale: { type: String },
     active: { type: Boolean, default: true },
     /**
-     * `config`: managed by the org config file; `registration`: self-registered in a chat;
-     * `system`: the helpdesk itself, the actor of automatic changes (SLA steps, auto-close).
+     * `config`: managed by the org config file; `import`: from a directory import (CSV);
+     * `registration`: self-registered in a chat; `system`: the helpdesk itself, the actor of
+     * automatic changes (SLA steps, auto-close).
      */
-    origin: { type: String, enum: ['config', 'registration', 'api', 'system'], required: true },
+    origin: { type: String, enum: ['config', 'import', 'registration', 'api', 'system'], required: true },
     /**
      * The person's own choice of how to be notified, never touched by the config sync:
      * `channels` empty means every channel the person has; `muted` stops personal notices
