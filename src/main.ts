@@ -25,6 +25,7 @@ import { removeStaleReportDirectories } from './reports/report-files.js';
 import { createReportService } from './reports/report-service.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { startChat } from './start-chat.js';
+import { offboardDeactivated } from './people/offboard.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -111,6 +112,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   // A change returns once its delivery job is stored; one the database refused at that moment
   // is found by the outbox's sweep.
   tickets.subscribe((event, ticket) => jobs.outbox.enqueue(event, ticket));
+  // People the sync just deactivated (or an import did earlier) lose their tokens and tickets.
+  await offboardDeactivated(db.models, tickets, logger, clock);
 
   // What both chat platforms need of the org config.
   const chatOrg = { locale: org.locale, registrationOpen: org.registration.open, timezone: org.timezone };

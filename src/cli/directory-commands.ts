@@ -3,6 +3,8 @@ import { connectDatabase } from '../db/connection.js';
 import { CsvFileError } from '../directory/csv-rows.js';
 import { importPeople, summaryLine } from '../directory/import-people.js';
 import type { Logger } from '../logger.js';
+import { offboardDeactivated } from '../people/offboard.js';
+import { createTicketService } from '../tickets/ticket-service.js';
 import type { CliOutput } from './output.js';
 
 export interface ImportArguments {
@@ -42,6 +44,12 @@ export async function runDirectoryImport(env: Env, logger: Logger, out: CliOutpu
       ...(progress ? { onProgress: progress } : {}),
     });
     if (progress) process.stderr.write('\n');
+    if (!args.dryRun && result.summary.deactivated > 0) {
+      // Those who left lose their tokens and open tickets now; the running helpdesk's outbox
+      // sweep delivers the notices of the releases.
+      const tickets = createTicketService({ models: db.models, clock: () => new Date(), logger, timezone: 'UTC' });
+      await offboardDeactivated(db.models, tickets, logger, () => new Date());
+    }
     for (const change of result.changes) out.log(change);
     for (const row of result.rejected) out.error(`line ${row.line}: ${row.reasons.join('; ')}`);
     logger.info({ file: args.file, dryRun: args.dryRun, ...result.summary }, 'directory import done');
