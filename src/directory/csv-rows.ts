@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 
 /** The columns a people file may have: the person fields of the org config. */
@@ -40,7 +40,9 @@ function decoder(encoding: CsvOptions['encoding']): Transform {
  */
 export async function* readPeopleCsv(path: string, options: CsvOptions): AsyncGenerator<CsvRow> {
   const parser = parse({ delimiter: options.delimiter, bom: true, skip_empty_lines: true, relax_column_count: false, trim: true, info: true });
-  const source = createReadStream(path).pipe(decoder(options.encoding)).pipe(parser);
+  // pipeline, not pipe: a file that cannot be read fails the parser (and so this loop), it
+  // does not leave an 'error' event nobody listens to.
+  const source = pipeline(createReadStream(path), decoder(options.encoding), parser, () => undefined);
   let columns: PersonColumn[] | null = null;
   try {
     // With `info`, each record comes with the line it ends on (quoted values may span lines).

@@ -1,6 +1,5 @@
 import type { Types } from 'mongoose';
 import { trusted } from '../db/connection.js';
-import { invalidateDepartments } from '../db/department-cache.js';
 import type { Models } from '../db/models/index.js';
 import { roles, type Role } from '../db/models/person.js';
 import { forgetPeople } from '../people/people-cache.js';
@@ -162,10 +161,7 @@ export async function importPeople(models: Models, path: string, options: Import
     if (!options.dryRun && missing.length) await models.Person.updateMany({ _id: trusted({ $in: missing.map((person) => person._id) }) }, { $set: { active: false } });
   }
   summary.rejected = rejected.length;
-  if (!options.dryRun) {
-    await forgetPeople(models);
-    invalidateDepartments(models);
-  }
+  if (!options.dryRun) await forgetPeople(models);
   return { summary, changes, rejected };
 }
 

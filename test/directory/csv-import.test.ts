@@ -113,6 +113,7 @@ describe('directory import from CSV', () => {
     await expect(importPeople(db.current.models, broken, defaults)).rejects.toThrow(/line \d+/);
     await expect(importPeople(db.current.models, await file('columns.csv', 'name,email,salary\nA,a@corp.test,1\n'), defaults)).rejects.toThrow('unknown column(s) salary');
     await expect(importPeople(db.current.models, await file('empty.csv', ''), defaults)).rejects.toThrow('the file is empty');
+    await expect(importPeople(db.current.models, join(folder, 'no-such-file.csv'), defaults)).rejects.toThrow(/ENOENT/);
     expect(await db.current.models.Person.countDocuments()).toBe(count);
   });
 });

@@ -1,4 +1,5 @@
 import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
+import { serializeByKey } from '../../../src/notify/serialize-by-key.js';
 
 /**
  * What an incoming event must wait for: Slack sends each event in a request of its own, and
@@ -16,21 +17,9 @@ export function eventOrderKey(body: unknown): string | null {
 
 /** Global middleware: events with the same key one after another, in the order they arrived. */
 export function inOrderPerDialog(): Middleware<AnyMiddlewareArgs> {
-  const tails = new Map<string, Promise<void>>();
+  const inOrder = serializeByKey();
   return async ({ body, next }) => {
     const key = eventOrderKey(body);
-    if (!key) return next();
-    const before = tails.get(key) ?? Promise.resolve();
-    let done!: () => void;
-    const mine = new Promise<void>((resolve) => (done = resolve));
-    const tail = before.then(() => mine);
-    tails.set(key, tail);
-    try {
-      await before;
-      await next();
-    } finally {
-      done();
-      if (tails.get(key) === tail) tails.delete(key);
-    }
+    await (key ? inOrder(key, () => next()) : next());
   };
 }
