@@ -26,6 +26,9 @@ import { createReportService } from './reports/report-service.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
 import { startChat } from './start-chat.js';
 import { offboardDeactivated } from './people/offboard.js';
+import { systemActor } from './people/system-actor.js';
+import { createAdminAlerts } from './notify/admin-alerts.js';
+import { createDirectorySyncService } from './directory/directory-sync-service.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -97,6 +100,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   } else {
     logger.info('e-mail: skipped, SMTP_URL is not set');
   }
+  const alertAdmins = createAdminAlerts({ models: db.models, channels, mail: reportMail, i18n, logger, clock, locale: org.locale });
+  const directory = org.directory?.ldap ? createDirectorySyncService({ models: db.models, tickets, logger, clock, env: process.env, config: org.directory, alert: alertAdmins }) : null;
   const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock, email });
   const jobs = createBackgroundJobs({
     db,
@@ -107,6 +112,19 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
     channels,
     locale: org.locale,
     reports: { scheduled: org.reports.scheduled, timezone: org.timezone, i18n, mail: reportMail },
+    ...(directory?.everyMinutes
+      ? {
+          directory: {
+            everyMinutes: directory.everyMinutes,
+            sync: async () => {
+              const helpdesk = await systemActor(db.models);
+              return directory.run({ dryRun: false, actor: { id: helpdesk.id, name: helpdesk.name } });
+            },
+            alert: directory.alert,
+            logger,
+          },
+        }
+      : {}),
   });
   shutdown.add('background jobs', () => jobs.stop());
   // A change returns once its delivery job is stored; one the database refused at that moment
@@ -157,7 +175,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   const reports = createReportService({ models: db.models, i18n, clock, timezone: org.timezone });
   const staleReports = await removeStaleReportDirectories(clock());
   if (staleReports > 0) logger.info({ directories: staleReports }, 'reports: temporary files of killed builds removed');
-  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes, trustProxy: env.trustProxy });
+  const app = await buildHttpApp({ db, tickets, files, i18n, logger, clock, reports, extraRoutes, trustProxy: env.trustProxy, directory });
   await app.listen({ port: env.port, host: env.host });
   shutdown.add('http server', () => app.close());
 

@@ -170,6 +170,12 @@ export function createSlackChannel(deps: SlackChannelDeps): ChatChannel {
       return guarded('sending a direct message', userId, () => direct(userId, notice));
     },
 
+    sendDirectText(userId, text) {
+      return guarded('sending a direct message', userId, async () => {
+        await api.call('chat.postMessage', { channel: await api.openDm(userId), text: escapeMrkdwn(text), unfurl_links: false, unfurl_media: false });
+      });
+    },
+
     sendDirectFile(userId, file: DirectFile) {
       return guarded('sending a file', userId, async () => {
         const channel = await api.openDm(userId);

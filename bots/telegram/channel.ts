@@ -194,6 +194,14 @@ export function createTelegramChannel(deps: TelegramChannelDeps): ChatChannel {
       }
     },
 
+    async sendDirectText(userId, text) {
+      try {
+        await api.sendMessage(userId, truncate(text, 4000));
+      } catch (error) {
+        throw toChannelError(error, redact);
+      }
+    },
+
     async sendDirectFile(userId, file) {
       try {
         await directFile(userId, file);

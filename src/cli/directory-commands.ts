@@ -1,7 +1,12 @@
 import type { Env } from '../config/env.js';
 import { connectDatabase } from '../db/connection.js';
 import { CsvFileError } from '../directory/csv-rows.js';
-import { importPeople, summaryLine } from '../directory/import-people.js';
+import { importPeople } from '../directory/import-people.js';
+import { isDirectoryError } from '../directory/directory-error.js';
+import { summaryLine } from '../directory/run-summary.js';
+import { syncDirectory } from '../directory/sync-directory.js';
+import { loadOrgConfig } from '../config/load-org-config.js';
+import { userInfo } from 'node:os';
 import type { Logger } from '../logger.js';
 import { offboardDeactivated } from '../people/offboard.js';
 import { createTicketService } from '../tickets/ticket-service.js';
@@ -59,6 +64,50 @@ export async function runDirectoryImport(env: Env, logger: Logger, out: CliOutpu
     if (error instanceof CsvFileError) {
       out.error(`${args.file}: ${error.message}. Nothing was changed.`);
       return 1;
+    }
+    throw error;
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * `helpdesk directory sync [--dry-run]`: one directory sync with the org config's
+ * `directory.ldap`, now. Prints each change, the refused entries, and last the summary line;
+ * exit 0 when it applied (or would), 1 with the reason when nothing was changed because of an
+ * error (directory unreachable, bind refused, the guard), 2 for a missing setting.
+ */
+export async function runDirectorySync(env: Env, logger: Logger, out: CliOutput, args: { dryRun: boolean }): Promise<number> {
+  if (!env.mongodbUri) {
+    out.error('MONGODB_URI is not set: the sync writes to the database the helpdesk uses.');
+    return 2;
+  }
+  const configPath = env.helpdeskConfig;
+  if (!configPath) {
+    out.error('HELPDESK_CONFIG is not set: the sync reads directory.ldap from the org config.');
+    return 2;
+  }
+  const org = await loadOrgConfig(configPath);
+  const db = await connectDatabase(env.mongodbUri);
+  const progress = process.stderr.isTTY ? (entries: number) => process.stderr.write(`\rread ${entries} entries`) : undefined;
+  try {
+    const tickets = createTicketService({ models: db.models, clock: () => new Date(), logger, timezone: org.timezone });
+    const result = await syncDirectory({ models: db.models, tickets, logger, clock: () => new Date(), env: process.env }, org.directory, {
+      dryRun: args.dryRun,
+      actor: { id: null, name: `helpdesk directory sync (command line, ${userInfo().username})` },
+      ...(progress ? { onProgress: progress } : {}),
+    });
+    if (progress) process.stderr.write('\n');
+    for (const change of result.changes) out.log(change);
+    for (const entry of result.rejected) out.error(`${entry.dn}: ${entry.reasons.join('; ')}`);
+    if (result.withoutKey.length) out.error(`${result.withoutKey.length} entries have no ${org.directory?.ldap?.key ?? 'key'} and were left out, like ${result.withoutKey[0]}`);
+    out.log(`${args.dryRun ? 'dry run, nothing written: ' : ''}${summaryLine(result.summary)}`);
+    return 0;
+  } catch (error) {
+    if (progress) process.stderr.write('\n');
+    if (isDirectoryError(error)) {
+      out.error(`directory sync: ${error.message}`);
+      return error.reason === 'not_configured' || error.reason === 'password_missing' ? 2 : 1;
     }
     throw error;
   } finally {

@@ -15,7 +15,12 @@ const commands = {
   bound to no chat yet. Never overwrites a file.`,
   config: `helpdesk config check <file>
   Validates an org config file and prints every error with its place; exits 1 when there is one.`,
-  directory: `helpdesk directory import <file.csv> [--dry-run] [--encoding utf-8|windows-1251] [--delimiter ";"] [--deactivate-missing]
+  directory: `helpdesk directory sync [--dry-run]
+  Syncs people with LDAP / Active Directory (directory.ldap of the org config in HELPDESK_CONFIG;
+  the bind password from the variable bindPasswordEnv names) now: creates, updates, deactivates and
+  reactivates people. --dry-run prints what would change. Nothing changes when the directory cannot
+  be read or when more than directory.maxDeactivate would be deactivated (exit 1, with the reason).
+helpdesk directory import <file.csv> [--dry-run] [--encoding utf-8|windows-1251] [--delimiter ";"] [--deactivate-missing]
   Adds and updates people from a CSV file whose header names the person fields of the org config
   (name,email,phone,company,unit,title,manager,role,departments,telegram,slack; name and email
   required; departments space-separated). --dry-run prints what would change; --deactivate-missing
@@ -31,6 +36,7 @@ const usage = `Usage:
   helpdesk start                                        start the helpdesk (REST API, bots, jobs)
   helpdesk init [path] [--lang en|ru]                   write a starting org config to edit
   helpdesk config check <file>                          validate an org config file
+  helpdesk directory sync [--dry-run]                   sync people with LDAP / Active Directory now
   helpdesk directory import <file.csv> [--dry-run]      add and update people from a CSV file
   helpdesk token create --person <email> --name <label> create an API token (printed alone on the last line)
   helpdesk token revoke <token | id | prefix>           revoke an API token
@@ -78,6 +84,11 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
     const running = await startHelpdesk(env, logger);
     running.shutdown.listen();
     return -1;
+  }
+  if (command === 'directory' && sub === 'sync') {
+    const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+    const { runDirectorySync } = await import('./directory-commands.js');
+    return runDirectorySync(env, logger, out, { dryRun: values['dry-run'] ?? false });
   }
   if (command === 'directory') {
     if (sub !== 'import') {

@@ -52,6 +52,15 @@ export function checkReferences(config: ParsedOrgConfig): ConfigIssue[] {
       if (!people.has(address)) issues.push({ path: `departments[${d}].onDuty[${index}]`, message: `${address} is not in people` });
     });
   });
+  config.directory?.ldap?.groups.forEach((group, g) => {
+    const path = `directory.ldap.groups[${g}]`;
+    group.departments.forEach((id, d) => {
+      if (!departmentIds.has(id)) issues.push({ path: `${path}.departments[${d}]`, message: `unknown department ${id}` });
+    });
+    if ((group.role === 'agent' || group.role === 'coordinator') && group.departments.length === 0) {
+      issues.push({ path: `${path}.departments`, message: `an ${group.role} needs at least one department` });
+    }
+  });
   for (const [index, message] of duplicates(config.schedules, (s) => s.id)) {
     issues.push({ path: `schedules[${index}].id`, message: `duplicate schedule id: ${message}` });
   }

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { roles } from '../db/models/person.js';
 import { priorities } from '../db/models/ticket.js';
+import { directorySchema } from './directory-schema.js';
 import { groupings } from './report-groupings.js';
 import { parseDurationMinutes, parseHours, type TimeRange } from './durations.js';
 
@@ -171,6 +172,8 @@ export const orgConfigSchema = z.strictObject({
   schedules: z.array(scheduleSchema).default([]),
   /** Reports sent by themselves; `scheduled: null` sends none. */
   reports,
+  /** People from LDAP / Active Directory, synced on a schedule; `people` overrides them. */
+  directory: directorySchema.optional(),
 });
 
 export type OrgConfigInput = z.input<typeof orgConfigSchema>;

@@ -1,4 +1,5 @@
 import { forgetPeople } from '../people/people-cache.js';
+import { phoneKeysOf } from '../people/phone.js';
 import { invalidateDepartments } from '../db/department-cache.js';
 import { createHash } from 'node:crypto';
 import { trusted } from '../db/connection.js';
@@ -74,6 +75,7 @@ async function syncPeople(models: Models, config: OrgConfig, summary: SyncCounts
       name: person.name,
       email: person.email,
       phone: person.phone ?? null,
+      phoneKeys: phoneKeysOf([person.phone]),
       company: person.company ?? null,
       unit: person.unit ?? null,
       role: person.role,

@@ -3,17 +3,11 @@ import { trusted } from '../db/connection.js';
 import type { Models } from '../db/models/index.js';
 import { roles, type Role } from '../db/models/person.js';
 import { forgetPeople } from '../people/people-cache.js';
+import { summaryLine, type RunSummary } from './run-summary.js';
 import { readPeopleCsv, type CsvOptions, type CsvRow } from './csv-rows.js';
 
 /** What an import did (or, dry, would do); the CLI prints these counts as its last line. */
-export interface ImportSummary {
-  created: number;
-  updated: number;
-  deactivated: number;
-  reactivated: number;
-  unchanged: number;
-  rejected: number;
-}
+export type ImportSummary = RunSummary;
 
 export interface ImportResult {
   summary: ImportSummary;
@@ -165,7 +159,4 @@ export async function importPeople(models: Models, path: string, options: Import
   return { summary, changes, rejected };
 }
 
-/** The summary's one line, as scripts read it. */
-export function summaryLine(summary: ImportSummary): string {
-  return `created ${summary.created}, updated ${summary.updated}, deactivated ${summary.deactivated}, reactivated ${summary.reactivated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}`;
-}
+export { summaryLine };

@@ -14,9 +14,11 @@ import { installContentTypes } from './content-types.js';
 import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
 import { openApiOptions } from './openapi.js';
 import { addResponseSchemas } from './response-schemas.js';
+import type { DirectorySyncService } from '../directory/directory-sync-service.js';
 import type { RouteDeps } from './route-deps.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { departmentRoutes } from './routes/departments.js';
+import { directoryRoutes } from './routes/directory.js';
 import { healthRoutes } from './routes/health.js';
 import { meRoutes } from './routes/me.js';
 import { notificationPreferenceRoutes } from './routes/notification-preferences.js';
@@ -29,6 +31,8 @@ import { validatorCompiler } from './validators.js';
 import { defaultFailureThrottle, FailureThrottle, type FailureThrottleOptions } from './failure-throttle.js';
 
 export interface HttpAppDeps {
+  /** The directory sync, when the org config has `directory.ldap` (POST /api/v1/directory/sync). */
+  directory?: DirectorySyncService | null;
   db: Database;
   tickets: TicketService;
   files: FileStore;
@@ -107,6 +111,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
       await api.register(notificationPreferenceRoutes(routeDeps));
       await api.register(scheduleRoutes(routeDeps, deps.clock));
       await api.register(reportRoutes(routeDeps));
+      await api.register(directoryRoutes(deps.directory ?? null));
     },
     { prefix: '/api/v1' },
   );

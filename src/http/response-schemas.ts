@@ -130,7 +130,7 @@ export function addResponseSchemas(app: FastifyInstance): void {
   for (const schema of [Attachment, Person, Ticket, JournalEvent, ErrorBody]) app.addSchema(schema);
 }
 
-const error = { $ref: 'Error#' } as const;
+export const error = { $ref: 'Error#' } as const;
 
 /** Error responses of an authenticated route; `withBody` adds the ones only a request body can cause. */
 export function errorResponses(withBody = false) {

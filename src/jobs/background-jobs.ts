@@ -8,6 +8,7 @@ import type { EventDelivery } from '../notify/deliver-event.js';
 import type { ReportMail } from '../reports/scheduled/send-scheduled-reports.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import type { DeliveryRetryPolicy } from './outbox/dispatcher.js';
+import { defineDirectorySyncJob, DIRECTORY_SYNC_JOB, type DirectorySyncJobDeps } from './directory-sync-job.js';
 import { defineHousekeepingJob, HOUSEKEEPING_JOB } from './housekeeping-job.js';
 import { createOutbox } from './outbox/outbox.js';
 import { defineOutboxSweepJob, OUTBOX_SWEEP_JOB } from './outbox-sweep-job.js';
@@ -37,6 +38,8 @@ export interface BackgroundJobsOptions {
   locale?: string;
   /** With the ticket service, the scheduled report to managers and coordinators (org config `reports.scheduled`). */
   reports?: ScheduledReportsOptions;
+  /** The scheduled directory sync, when the org config has `directory.ldap` and an interval. */
+  directory?: DirectorySyncJobDeps & { everyMinutes: number };
 }
 
 export interface ScheduledReportsOptions {
@@ -96,6 +99,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
       const { scheduled, timezone, i18n, mail } = options.reports;
       defineScheduledReportsJob(scheduler, { models: db.models, channels: options.channels ?? new ChannelRegistry(), i18n, clock, logger, settings: scheduled, timezone, locale: options.locale ?? i18n.defaultLocale, mail });
     }
+    if (options.directory) defineDirectorySyncJob(scheduler, options.directory);
     const watch = createSlaWatcher(scheduler, db.connection.collection(JOBS_COLLECTION));
     // Every change may move the ticket's next SLA step: its job follows (a lost write is caught by the sweep).
     tickets.subscribe((event, ticket) => watch(ticket, event.change.set.map((change) => change.path), event.type === 'opened'));
@@ -122,6 +126,7 @@ export function createBackgroundJobs(options: BackgroundJobsOptions) {
         await scheduler.every('15 minutes', STILL_WORKING_JOB);
         await scheduler.every('10 minutes', DAILY_DIGEST_JOB);
         if (options.reports) await scheduler.every(SCHEDULED_REPORTS_EVERY, SCHEDULED_REPORTS_JOB);
+        if (options.directory) await scheduler.every(`${options.directory.everyMinutes} minutes`, DIRECTORY_SYNC_JOB);
       }
       await scheduler.start();
       await outbox.start();

@@ -125,10 +125,12 @@ export interface ChatChannel {
   postChatNotice?(chatId: string, notice: ChatNotice): Promise<void>;
   /** Optional: sends a file to a user of the platform in a personal chat (scheduled reports). */
   sendDirectFile?(userId: string, file: DirectFile): Promise<void>;
+  /** Optional: a plain text, already in the person's language, in a personal chat (alerts to admins). */
+  sendDirectText?(userId: string, text: string): Promise<void>;
 }
 
 /** The methods of a channel that reach the platform. */
-const platformCalls = ['postCard', 'updateCard', 'sendDirect', 'postCardActivity', 'findUserByEmail', 'postChatNotice', 'sendDirectFile'] as const;
+const platformCalls = ['postCard', 'updateCard', 'sendDirect', 'postCardActivity', 'findUserByEmail', 'postChatNotice', 'sendDirectFile', 'sendDirectText'] as const;
 
 /**
  * The channels registered by the bots that started; the core looks a platform up here. Every

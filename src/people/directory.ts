@@ -6,7 +6,7 @@ import type { PersonDoc } from '../db/models/person.js';
 import { isDuplicateKey } from '../db/duplicate-key.js';
 import { HelpdeskError } from '../errors.js';
 import { forgetPeople, peopleCache } from './people-cache.js';
-import { phoneKey } from './phone.js';
+import { phoneKey, phoneKeysOf } from './phone.js';
 
 /** The active person linked to a platform account, or null. */
 export async function findPersonByIdentity(
@@ -28,14 +28,21 @@ export function findPersonByEmail(models: Models, email: string): Promise<Person
   return models.Person.findOne({ email: email.trim().toLowerCase(), active: true }).lean<PersonDoc>();
 }
 
-/** The one active person whose phone matches; null when none or several do (never guess). */
+/**
+ * The one active person with a number that matches (any of their directory numbers); null
+ * when none or several do (never guess). People written before numbers had keys are compared
+ * by their one phone.
+ */
 export async function findPersonByPhone(models: Models, phone: string): Promise<PersonDoc | null> {
   const key = phoneKey(phone);
   if (!key) return null;
-  const candidates = await models.Person.find({ active: true, phone: trusted({ $exists: true }) })
-    .select({ _id: 1, phone: 1 })
+  const candidates = await models.Person.find({
+    active: true,
+    $or: [{ phoneKeys: key }, { phoneKeys: trusted({ $exists: false }), phone: trusted({ $exists: true }) }],
+  })
+    .select({ _id: 1, phone: 1, phoneKeys: 1 })
     .lean();
-  const matches = candidates.filter((person) => phoneKey(person.phone) === key);
+  const matches = candidates.filter((person) => (person.phoneKeys ? person.phoneKeys.includes(key) : phoneKey(person.phone) === key));
   if (matches.length !== 1) return null;
   return models.Person.findById(matches[0]!._id).lean<PersonDoc>();
 }
@@ -95,12 +102,19 @@ export async function registerPerson(
   if (await isDeactivatedAccount(models, platform, externalId)) {
     throw new HelpdeskError('ACCOUNT_DEACTIVATED', `${platform} account ${externalId} belongs to a deactivated person`);
   }
+  // Nor does an e-mail of someone who left (the directory disabled them) make a new person.
+  const email = input.email?.trim().toLowerCase();
+  if (email && (await models.Person.exists({ email, active: false, origin: { $in: ['directory', 'import', 'config'] as const } }))) {
+    throw new HelpdeskError('ACCOUNT_DEACTIVATED', 'the e-mail belongs to a deactivated person');
+  }
+  const phone = input.phone?.trim() || undefined;
   const person = await models.Person.create({
     name,
     company: input.company?.trim() || undefined,
     unit: input.unit?.trim() || undefined,
-    phone: input.phone?.trim() || undefined,
-    email: input.email?.trim().toLowerCase() || undefined,
+    phone,
+    phoneKeys: phoneKeysOf([phone]),
+    email: email || undefined,
     locale: input.locale ?? undefined,
     role: 'requester',
     origin: 'registration',

@@ -9,6 +9,7 @@ import { identitySchema } from './identity.js';
 import { journalEventSchema, type JournalEvent } from './journal-event.js';
 import { kvEntrySchema } from './kv-entry.js';
 import { outboxDoneSchema, outboxEntrySchema, type OutboxDone, type OutboxEntry } from './outbox-entry.js';
+import { personEventSchema, type PersonEvent } from './person-event.js';
 import { personSchema } from './person.js';
 import { scheduleRunSchema, type ScheduleRun } from './schedule-run.js';
 import { scheduleSchema, type Schedule } from './schedule.js';
@@ -19,6 +20,7 @@ export function registerModels(connection: Connection) {
   return {
     Department: connection.model('Department', departmentSchema),
     Person: connection.model('Person', personSchema),
+    PersonEvent: connection.model('PersonEvent', personEventSchema) as unknown as Model<PersonEvent>,
     Identity: connection.model('Identity', identitySchema),
     Counter: connection.model('Counter', counterSchema),
     ApiToken: connection.model('ApiToken', apiTokenSchema),

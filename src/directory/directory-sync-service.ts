@@ -1,0 +1,44 @@
+import type { DirectoryConfig } from '../config/directory-schema.js';
+import type { Models } from '../db/models/index.js';
+import type { Logger } from '../logger.js';
+import type { PeopleActor } from '../people/person-journal.js';
+import type { TicketService } from '../tickets/ticket-service.js';
+import { syncDirectory, type DirectorySyncResult } from './sync-directory.js';
+
+/** How the sync tells admins what only they can fix; the notifier (chat, e-mail) is the caller's. */
+export type DirectoryAlert = (alert: { key: string; subjectKey: string; textKey: string; params: Record<string, string | number> }) => Promise<unknown>;
+
+export interface DirectorySyncServiceDeps {
+  models: Models;
+  tickets: TicketService;
+  logger: Logger;
+  clock: () => Date;
+  env: Record<string, string | undefined>;
+  config: DirectoryConfig | undefined;
+  alert: DirectoryAlert | null;
+}
+
+/**
+ * The directory sync bound to the running helpdesk: what the scheduled job, the REST API and
+ * the CLI call. The guard's stop and failures only an admin can fix are told to the admins.
+ */
+export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
+  const alert = (reason: string, detail: string) =>
+    deps.alert?.({ key: `directory-${reason}`, subjectKey: 'alert.directory.subject', textKey: reason === 'too_many_deactivations' ? 'alert.directory.guard' : 'alert.directory.failed', params: { detail } }) ?? Promise.resolve();
+  return {
+    /** Whether the org config names a directory. */
+    configured: Boolean(deps.config?.ldap),
+    /** The scheduled sync's interval in minutes, or null for none. */
+    everyMinutes: deps.config?.ldap ? (deps.config.every ?? null) : null,
+    run(options: { dryRun: boolean; actor: PeopleActor; onProgress?: (entries: number) => void }): Promise<DirectorySyncResult> {
+      return syncDirectory(
+        { models: deps.models, tickets: deps.tickets, logger: deps.logger, clock: deps.clock, env: deps.env, onGuardStop: (message) => alert('too_many_deactivations', message).then(() => undefined) },
+        deps.config,
+        options,
+      );
+    },
+    alert,
+  };
+}
+
+export type DirectorySyncService = ReturnType<typeof createDirectorySyncService>;
