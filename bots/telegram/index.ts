@@ -1,3 +1,4 @@
+import { isDeactivatedAccount } from '../../src/people/directory.js';
 import { sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, GrammyError, session } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -123,7 +124,7 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     }),
   );
   bot.use(identify({ models, i18n: deps.i18n, languages }));
-  bot.use(errorBoundary(logger, redact));
+  bot.use(errorBoundary(logger, redact, (userId) => isDeactivatedAccount(models, 'telegram', userId)));
   bot.use(decodeButtons(codec));
 
   // Features, in the order they get a chance at an update; the catch-all is last.

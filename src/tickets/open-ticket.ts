@@ -87,6 +87,8 @@ export async function openTicket(
       phone: requester.phone ?? null,
       company: requester.company ?? null,
       unit: requester.unit ?? null,
+      title: requester.title ?? null,
+      manager: requester.manager ? ((await models.Person.findOne({ email: requester.manager }).select({ name: 1 }).lean())?.name ?? requester.manager) : null,
       earlierTickets,
     },
     department: department.key,

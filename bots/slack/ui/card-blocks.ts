@@ -11,6 +11,8 @@ import type { Translator } from './translator.js';
 const TITLE_MAX = 200;
 const EXCERPT_MAX = 600;
 const TEXT_EXCERPT_MAX = 300;
+/** A directory fact on the card (job title, manager): long ones are cut. */
+const FACT_MAX = 80;
 
 /** The card's action ids; the value of each button is the ticket number. */
 export const cardAction = {
@@ -81,8 +83,10 @@ export function renderCardBlocks(tr: Translator, card: TicketCard, extras: CardE
   const headline = `${priorityIcon[ticket.priority]} *#${ticket.number}* · ${tr.t(`priority.${ticket.priority}`)} · ${statusIcon[ticket.status]} ${tr.t(`status.${ticket.status}`)}`;
   const who = [
     `:bust_in_silhouette: ${escapeMrkdwn(requester.name)}`,
+    escapeMrkdwn(truncate(requester.title ?? '', FACT_MAX)),
     escapeMrkdwn([requester.company, requester.unit].filter(Boolean).join(' / ')),
     escapeMrkdwn(requester.phone ?? ''),
+    requester.manager ? tr.t('card.manager', { name: escapeMrkdwn(truncate(requester.manager, FACT_MAX)) }) : '',
     tr.t('card.earlier_tickets', { count: card.requesterTicketCount }),
   ].filter(Boolean);
   const where = `:label: ${escapeMrkdwn(card.departmentName)}${extras.categoryName ? ` › ${escapeMrkdwn(extras.categoryName)}` : ''}`;

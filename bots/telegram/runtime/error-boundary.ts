@@ -36,7 +36,7 @@ export function userMessage(ctx: BotContext, error: unknown): string {
  * button, a message otherwise) and a log line. Handlers stay thin: they call the service
  * and let its typed errors come here.
  */
-export function errorBoundary(logger: Logger, redact: Redact): MiddlewareFn<BotContext> {
+export function errorBoundary(logger: Logger, redact: Redact, isDeactivated: (userId: string) => Promise<boolean> = async () => false): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     try {
       await next();
@@ -51,7 +51,9 @@ export function errorBoundary(logger: Logger, redact: Redact): MiddlewareFn<BotC
         text = ctx.t('tg.error.invalid_button');
         logger.warn(who, 'telegram callback with invalid or forged data refused');
       } else if (error instanceof NotLinkedError) {
-        text = ctx.t('tg.error.not_linked');
+        // Someone who left is told so, not invited to /start again.
+        const left = ctx.from ? await isDeactivated(String(ctx.from.id)).catch(() => false) : false;
+        text = ctx.t(left ? 'error.ACCOUNT_DEACTIVATED' : 'tg.error.not_linked');
         logger[ctx.callbackQuery ? 'warn' : 'info'](who, 'telegram action by an unlinked account refused');
       } else if (error instanceof StaleButtonError) {
         text = ctx.t('tg.error.stale_button');

@@ -9,6 +9,8 @@ import { formatTime, type Translator } from './translator.js';
 const TITLE_MAX = 200;
 const EXCERPT_MAX = 600;
 const TEXT_EXCERPT_MAX = 300;
+/** A directory fact on the card (job title, manager): long ones are cut. */
+const FACT_MAX = 80;
 
 export interface CardExtras {
   categoryName: string | null;
@@ -49,8 +51,10 @@ export function renderCard(tr: Translator, card: TicketCard, extras: CardExtras)
     joinHtml(
       [
         html`👤 ${requester.name}`,
+        requester.title ? truncate(requester.title, FACT_MAX) : null,
         org,
         requester.phone ?? null,
+        requester.manager ? tr.t('card.manager', { name: truncate(requester.manager, FACT_MAX) }) : null,
         tr.t('card.earlier_tickets', { count: card.requesterTicketCount }),
       ],
       ' · ',

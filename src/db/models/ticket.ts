@@ -23,6 +23,9 @@ export interface RequesterSnapshot {
   phone?: string | null;
   company?: string | null;
   unit?: string | null;
+  /** From the directory: the job title, and the manager's name (or e-mail when not a person here). */
+  title?: string | null;
+  manager?: string | null;
   /** Tickets the requester had opened before this one, counted at opening (cards show it). */
   earlierTickets?: number | null;
 }
@@ -131,6 +134,8 @@ export const ticketSchema = new Schema(
       phone: String,
       company: String,
       unit: String,
+      title: String,
+      manager: String,
       earlierTickets: { type: Number, default: null },
     },
     department: { type: String, required: true },
