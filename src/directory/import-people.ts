@@ -1,4 +1,6 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { phoneKeysOf } from '../people/phone.js';
+import { journalPeopleChanges, newRunId, type PeopleActor, type PersonChange } from '../people/person-journal.js';
 import { trusted } from '../db/connection.js';
 import type { Models } from '../db/models/index.js';
 import { roles, type Role } from '../db/models/person.js';
@@ -21,6 +23,8 @@ export interface ImportOptions extends CsvOptions {
   dryRun: boolean;
   /** Also deactivate people of an earlier import who are not in this file. */
   deactivateMissing: boolean;
+  /** Who runs it, for the people journal (default: the command line). */
+  actor?: PeopleActor;
   /** Called every so many rows, for a progress line. */
   onProgress?: (rows: number) => void;
 }
@@ -114,12 +118,16 @@ export async function importPeople(models: Models, path: string, options: Import
   }
   options.onProgress?.(count);
 
+  const actor = options.actor ?? { id: null, name: 'helpdesk directory import' };
+  const runId = newRunId();
+  const journal = (change: PersonChange) => journalPeopleChanges(models, [change], { source: 'import', actor, runId, at: new Date() });
   const summary: ImportSummary = { created: 0, updated: 0, deactivated: 0, reactivated: 0, unchanged: 0, rejected: rejected.length };
   const changes: string[] = [];
   const existing = new Map((await models.Person.find({ email: trusted({ $in: [...seen.keys()] }) }).lean()).map((person) => [person.email ?? '', person]));
   for (const row of rows) {
     const current = existing.get(row.fields.email);
-    if (current?.origin === 'config' || current?.origin === 'system') {
+    // The org config's people, and the directory's while it syncs them, are theirs, not the file's.
+    if (current?.origin === 'config' || current?.origin === 'system' || current?.origin === 'directory') {
       summary.unchanged += 1;
       continue;
     }
@@ -127,7 +135,11 @@ export async function importPeople(models: Models, path: string, options: Import
     if (!current) {
       summary.created += 1;
       changes.push(`+ ${row.fields.email} (${row.fields.name}, ${row.fields.role})`);
-      if (!options.dryRun) personId = (await models.Person.create({ ...row.fields, origin: 'import', active: true }))._id;
+      if (!options.dryRun) {
+        personId = new Types.ObjectId();
+        await journal({ personId, email: row.fields.email, type: 'created', before: {}, after: { ...row.fields } });
+        await models.Person.create({ _id: personId, ...row.fields, phoneKeys: phoneKeysOf([row.fields.phone]), origin: 'import', active: true });
+      }
     } else {
       const diff = differences(current, row.fields);
       const returning = !current.active;
@@ -136,7 +148,17 @@ export async function importPeople(models: Models, path: string, options: Import
       else summary.unchanged += 1;
       if (returning || diff.length) {
         changes.push(`${returning ? '^' : '~'} ${row.fields.email}${diff.length ? `: ${diff.join(', ')}` : ''}${returning ? ' (back again)' : ''}`);
-        if (!options.dryRun) await models.Person.updateOne({ _id: current._id }, { $set: { ...row.fields, origin: 'import', active: true } });
+        if (!options.dryRun) {
+          const changed = compared.filter((key) => JSON.stringify(current[key] ?? (key === 'departments' ? [] : null)) !== JSON.stringify(row.fields[key]));
+          await journal({
+            personId: current._id,
+            email: row.fields.email,
+            type: returning ? 'reactivated' : 'updated',
+            before: { ...Object.fromEntries(changed.map((key) => [key, current[key] ?? null])), ...(returning ? { active: false } : {}) },
+            after: { ...Object.fromEntries(changed.map((key) => [key, row.fields[key]])), ...(returning ? { active: true } : {}) },
+          });
+          await models.Person.updateOne({ _id: current._id }, { $set: { ...row.fields, phoneKeys: phoneKeysOf([row.fields.phone]), origin: 'import', active: true } });
+        }
       }
     }
     if (!options.dryRun && personId) {
@@ -152,6 +174,9 @@ export async function importPeople(models: Models, path: string, options: Import
     const missing = await models.Person.find({ origin: 'import', active: true, email: trusted({ $nin: [...seen.keys()] }) }).select({ email: 1 }).lean();
     for (const person of missing) changes.push(`- ${person.email ?? ''}`);
     summary.deactivated = missing.length;
+    if (!options.dryRun && missing.length) {
+      await journalPeopleChanges(models, missing.map((person) => ({ personId: person._id, email: person.email ?? null, type: 'deactivated', before: { active: true }, after: { active: false, why: 'missing' } })), { source: 'import', actor, runId, at: new Date() });
+    }
     if (!options.dryRun && missing.length) await models.Person.updateMany({ _id: trusted({ $in: missing.map((person) => person._id) }) }, { $set: { active: false } });
   }
   summary.rejected = rejected.length;

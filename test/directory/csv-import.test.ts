@@ -80,8 +80,14 @@ describe('directory import from CSV', () => {
     // The org config's person stays the config's.
     expect(await person('admin@corp.test')).toMatchObject({ role: 'admin', origin: 'config' });
 
+    // Each person written is journaled with source import; the dry run journaled nothing.
+    const created = await db.current.models.PersonEvent.find({ source: 'import' }).lean();
+    expect(created.map((event) => event.email).sort()).toEqual(['anna.petrova@corp.test', 'ivan@corp.test', 'quoted@corp.test']);
+    expect(created[0]).toMatchObject({ type: 'created', actorName: 'helpdesk directory import' });
+
     const again = await importPeople(db.current.models, path, defaults);
     expect(summaryLine(again.summary)).toBe('created 0, updated 0, deactivated 0, reactivated 0, unchanged 4, rejected 3');
+    expect(await db.current.models.PersonEvent.countDocuments({ source: 'import' })).toBe(3);
   });
 
   it('reads Windows-1251 with semicolons, updates what changed, deactivates the missing and brings them back', async () => {
