@@ -30,7 +30,7 @@ export async function offboardDeactivated(models: Models, tickets: TicketService
   const helpdesk = await systemActor(models);
   for (const ticket of assigned) {
     try {
-      await tickets.release(helpdesk, ticket.number, 'system');
+      await tickets.release(helpdesk, ticket.number, 'system', { assigneeLeft: true });
       summary.ticketsReturned += 1;
     } catch (error) {
       // Released meanwhile by someone else: nothing left to do for it.

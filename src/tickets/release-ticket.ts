@@ -4,8 +4,11 @@ import { nextStatus } from './state-machine.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 import { alreadyInState, invalidTransition } from './transition-error.js';
 
-/** Returns an assigned ticket to its department's queue. */
-export function releaseTicket(deps: TicketDeps, actor: Actor, number: number, via: Via): Promise<ChangeResult> {
+/**
+ * Returns an assigned ticket to its department's queue. `assigneeLeft`: the helpdesk does it
+ * because the assignee left (deactivated); the event says so, for the department's card.
+ */
+export function releaseTicket(deps: TicketDeps, actor: Actor, number: number, via: Via, options: { assigneeLeft?: boolean } = {}): Promise<ChangeResult> {
   return changeTicket(deps, {
     actor,
     number,
@@ -19,7 +22,7 @@ export function releaseTicket(deps: TicketDeps, actor: Actor, number: number, vi
         type: 'released',
         set: { assigneeId: null, assigneeName: null, status },
         before: { assigneeId: ticket.assigneeId, assigneeName: ticket.assigneeName, status: ticket.status },
-        after: { assigneeId: null, status },
+        after: { assigneeId: null, status, ...(options.assigneeLeft ? { assigneeLeft: ticket.assigneeName } : {}) },
       };
     },
   });

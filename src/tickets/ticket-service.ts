@@ -50,7 +50,7 @@ export function createTicketService(options: TicketServiceOptions) {
     take: (actor: Actor, number: number, via: Via) => takeTicket(deps, actor, number, via),
     /** The oldest unassigned ticket of the actor's departments (or of one of them), taken; null when none waits. */
     takeNext: (actor: Actor, via: Via, department?: string) => takeNextTicket(deps, actor, via, department),
-    release: (actor: Actor, number: number, via: Via) => releaseTicket(deps, actor, number, via),
+    release: (actor: Actor, number: number, via: Via, options?: { assigneeLeft?: boolean }) => releaseTicket(deps, actor, number, via, options),
     assign: (actor: Actor, number: number, assigneeId: Types.ObjectId, via: Via) =>
       assignTicket(deps, actor, number, assigneeId, via),
     transfer: (actor: Actor, number: number, input: TransferInput, via: Via) =>

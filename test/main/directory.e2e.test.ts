@@ -148,7 +148,7 @@ describe('the directory in the running helpdesk', () => {
       const returned = await running.db.models.Ticket.findOne({ number: ticket.number }).lean();
       expect(returned).toMatchObject({ status: 'new', assigneeId: null });
       // The department sees the ticket back in the queue on its card.
-      await api.waitFor(() => (api.message(group.id, card.message_id)?.text?.includes('Helpdesk released the ticket') ? true : undefined), 10_000, 'the card showing the release');
+      await api.waitFor(() => (api.message(group.id, card.message_id)?.text?.includes('Helpdesk returned the ticket to the queue: Ivan Agent left') ? true : undefined), 10_000, 'the card showing the release');
       // Ivan has no access on any channel any more.
       const press = await api.pressButton(ivan, api.message(group.id, card.message_id)!, /Take/);
       expect(press.text).toBe('Your account was deactivated in the staff directory. Please ask your administrator.');
@@ -167,6 +167,21 @@ describe('the directory in the running helpdesk', () => {
       const events = await running.db.models.PersonEvent.find({ email: 'ivan@corp.example' }).sort({ at: 1 }).lean();
       expect(events.map((event) => event.type)).toEqual(['created', 'deactivated', 'reactivated']);
       expect(events[1]).toMatchObject({ source: 'directory', actorName: 'Alice Admin' });
+
+      // Rita is writing a new ticket when she leaves: the half-written ticket ends with her access.
+      api.sendText(rita, null, '/new');
+      await api.waitForBotMessage(rita.id, /Which department can help|Describe the problem/);
+      await setAccountControl('rita', 514);
+      expect((await sync(adminToken)).body).toMatchObject({ deactivated: 1 });
+      const ritaMark = api.lastMessageId(rita.id);
+      api.sendText(rita, null, 'My monitor is broken');
+      await api.waitForBotMessage(rita.id, 'Your account was deactivated in the staff directory.', { after: ritaMark });
+      await setAccountControl('rita', 512);
+      expect((await sync(adminToken)).body).toMatchObject({ reactivated: 1 });
+      const ritaBack = api.lastMessageId(rita.id);
+      api.sendText(rita, null, 'Hello again');
+      await api.waitForBotMessage(rita.id, 'Open a ticket with this message?', { after: ritaBack });
+      expect(await running.db.models.Ticket.countDocuments()).toBe(1);
 
       // A wrong filter would lock out most people: stopped, 409, and the admin hears of it by mail and in Telegram.
       for (const person of sales) await setAccountControl(person.uid, 514);

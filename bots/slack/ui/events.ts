@@ -33,6 +33,9 @@ export function describeEvent(tr: Translator, event: JournalEvent, departmentNam
     case 'sla_breached':
     case 'sla_escalated':
       return tr.t(`event.${event.type}`, { actor, target: slaTarget(tr, after.target) });
+    case 'released':
+      if (typeof after.assigneeLeft === 'string') return tr.t('event.released_left', { actor, name: escapeMrkdwn(after.assigneeLeft) });
+      return tr.t('event.released', { actor });
     case 'rated': {
       const rating = after.rating as { score?: number } | null | undefined;
       return tr.t('event.rated', { actor, score: rating?.score ?? '?' });

@@ -19,6 +19,12 @@ export function identify(deps: { models: Models; i18n: I18n; languages: UserLang
     const from = ctx.from;
     const person = from && !from.is_bot ? await findPersonByIdentity(models, 'telegram', String(from.id)) : null;
     adoptPerson(ctx, person, i18n);
+    // A ticket half-written by someone who has since left (deactivated by the directory or the
+    // config) ends with their access: it never resumes if they come back.
+    if (!person && ctx.chat?.type === 'private' && (ctx.session.dialog?.kind === 'new' || ctx.session.offer)) {
+      ctx.session.dialog = undefined;
+      ctx.session.offer = undefined;
+    }
     ctx.t = (key, params) => i18n.translate(ctx.locale, key, params);
     ctx.html = (key, params) => fillHtml(i18n.translate(ctx.locale, key), params);
     if (from && !from.is_bot) await languages.seen(from.id, from.language_code);

@@ -33,6 +33,9 @@ export function describeEvent(tr: Translator, event: JournalEvent, departmentNam
     case 'sla_breached':
     case 'sla_escalated':
       return tr.html(`event.${event.type}`, { actor, target: slaTarget(tr, after.target) });
+    case 'released':
+      if (typeof after.assigneeLeft === 'string') return tr.html('event.released_left', { actor, name: after.assigneeLeft });
+      return tr.html('event.released', { actor });
     case 'rated': {
       const rating = after.rating as { score?: number } | null | undefined;
       return tr.html('event.rated', { actor, score: rating?.score ?? '?' });
