@@ -6,7 +6,9 @@ import { isDirectoryError } from '../directory/directory-error.js';
 import { summaryLine } from '../directory/run-summary.js';
 import { syncDirectory } from '../directory/sync-directory.js';
 import { loadOrgConfig } from '../config/load-org-config.js';
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { progressBar } from './progress-bar.js';
 import type { Logger } from '../logger.js';
 import { offboardDeactivated } from '../people/offboard.js';
 import { createTicketService } from '../tickets/ticket-service.js';
@@ -39,16 +41,31 @@ export async function runDirectoryImport(env: Env, logger: Logger, out: CliOutpu
     return 2;
   }
   const db = await connectDatabase(env.mongodbUri);
-  const progress = process.stderr.isTTY ? (rows: number) => process.stderr.write(`\rread ${rows} rows`) : undefined;
+  // A bar by the bytes read, on a terminal only: a script's stderr gets no redrawn lines.
+  const size = await stat(args.file).then((file) => file.size, () => null);
+  const bar = process.stderr.isTTY ? progressBar(process.stderr, size) : null;
+  let rows = 0;
+  let bytes = 0;
   try {
     const result = await importPeople(db.models, args.file, {
       dryRun: args.dryRun,
       deactivateMissing: args.deactivateMissing,
       encoding: args.encoding,
       delimiter: args.delimiter,
-      ...(progress ? { onProgress: progress } : {}),
+      ...(bar
+        ? {
+            onProgress: (count: number) => {
+              rows = count;
+              bar.update(bytes, `${rows} rows`);
+            },
+            onBytes: (read: number) => {
+              bytes = read;
+              bar.update(bytes, `${rows} rows`);
+            },
+          }
+        : {}),
     });
-    if (progress) process.stderr.write('\n');
+    bar?.finish(size ?? bytes, `${rows} rows read`);
     if (!args.dryRun && result.summary.deactivated > 0) {
       // Those who left lose their tokens and open tickets now; the running helpdesk's outbox
       // sweep delivers the notices of the releases.
@@ -89,7 +106,14 @@ export async function runDirectorySync(env: Env, logger: Logger, out: CliOutput,
   }
   const org = await loadOrgConfig(configPath);
   const db = await connectDatabase(env.mongodbUri);
-  const progress = process.stderr.isTTY ? (entries: number) => process.stderr.write(`\rread ${entries} entries`) : undefined;
+  const bar = process.stderr.isTTY ? progressBar(process.stderr, null) : null;
+  let entries = 0;
+  const progress = bar
+    ? (read: number) => {
+        entries = read;
+        bar.update(read, `${read} entries read`);
+      }
+    : undefined;
   try {
     const tickets = createTicketService({ models: db.models, clock: () => new Date(), logger, timezone: org.timezone });
     const result = await syncDirectory({ models: db.models, tickets, logger, clock: () => new Date(), env: process.env }, org.directory, {
@@ -97,14 +121,14 @@ export async function runDirectorySync(env: Env, logger: Logger, out: CliOutput,
       actor: { id: null, name: `helpdesk directory sync (command line, ${userInfo().username})` },
       ...(progress ? { onProgress: progress } : {}),
     });
-    if (progress) process.stderr.write('\n');
+    bar?.finish(entries, `${entries} entries read`);
     for (const change of result.changes) out.log(change);
     for (const entry of result.rejected) out.error(`${entry.dn}: ${entry.reasons.join('; ')}`);
     if (result.withoutKey.length) out.error(`${result.withoutKey.length} entries have no ${org.directory?.ldap?.key ?? 'key'} and were left out, like ${result.withoutKey[0]}`);
     out.log(`${args.dryRun ? 'dry run, nothing written: ' : ''}${summaryLine(result.summary)}`);
     return 0;
   } catch (error) {
-    if (progress) process.stderr.write('\n');
+    bar?.finish(entries, `${entries} entries read`);
     if (isDirectoryError(error)) {
       out.error(`directory sync: ${error.message}`);
       return error.reason === 'not_configured' || error.reason === 'password_missing' ? 2 : 1;

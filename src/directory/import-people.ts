@@ -55,7 +55,8 @@ function fieldsOf(row: CsvRow, departments: Set<string>): { fields: PersonFields
   const ids = values.departments ? values.departments.split(/\s+/).filter(Boolean) : [];
   for (const id of ids) if (!departments.has(id)) reasons.push(`unknown department ${id}`);
   if ((role === 'agent' || role === 'coordinator') && ids.length === 0) reasons.push(`an ${role} needs at least one department`);
-  const manager = values.manager?.toLowerCase() ?? null;
+  // A directory export names the manager by DN: no e-mail to keep, and no reason to refuse the row.
+  const manager = values.manager && !values.manager.includes('=') ? values.manager.toLowerCase() : null;
   if (manager && !EMAIL.test(manager)) reasons.push(`manager "${values.manager}" is not an e-mail address`);
   if (values.telegram && !/^\d{1,15}$/.test(values.telegram)) reasons.push(`telegram "${values.telegram}" is not a numeric Telegram id`);
   if (values.slack && !/^[UW][A-Z0-9]{2,}$/.test(values.slack)) reasons.push(`slack "${values.slack}" is not a Slack user id (U...)`);

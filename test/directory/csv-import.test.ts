@@ -122,4 +122,16 @@ describe('directory import from CSV', () => {
     await expect(importPeople(db.current.models, join(folder, 'no-such-file.csv'), defaults)).rejects.toThrow(/ENOENT/);
     expect(await db.current.models.Person.countDocuments()).toBe(count);
   });
+
+  it('reads a directory export by its attribute names, the first phone column with a value, a manager DN dropped, and tells the bytes read', async () => {
+    const path = await file(
+      'ad-export.csv',
+      ['displayName,mail,telephoneNumber,mobile,department,title,manager', 'Dana Export,dana@corp.test,,+7 900 555-66-77,Logistics,Driver,"CN=Boss,OU=Staff,DC=corp,DC=example"'].join('\n'),
+    );
+    const read: number[] = [];
+    const result = await importPeople(db.current.models, path, { ...defaults, onBytes: (bytes) => read.push(bytes) });
+    expect(result.rejected).toEqual([]);
+    expect(await person('dana@corp.test')).toMatchObject({ name: 'Dana Export', phone: '+7 900 555-66-77', unit: 'Logistics', title: 'Driver', manager: null, phoneKeys: ['9005556677'] });
+    expect(read.at(-1)).toBe((await import('node:fs/promises').then((fs) => fs.stat(path))).size);
+  });
 });
