@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/people/api-tokens.js';
 import { forgetPeople } from '../../src/people/people-cache.js';
+import { loadI18n } from '../../src/i18n/translate.js';
+import { defaultLocalesDir } from '../../src/i18n/locales-dir.js';
+import { createAdminAlerts } from '../../src/notify/admin-alerts.js';
+import { ChannelRegistry } from '../../src/notify/channel.js';
 import { useTestDatabase } from '../support/database.js';
 import { startSlackHarness, type SlackHarness } from './support/harness.js';
 
@@ -38,5 +42,17 @@ describe('slack: a person removed from the directory stays out', () => {
     const user = h.fake.createUser({ name: 'fresh', email: 'fresh.face@example.test' });
     await h.sender.command(user, '/helpdesk', '');
     await h.waitFor(() => h.models.Person.findOne({ email: 'fresh.face@example.test', active: true }).lean(), 'the new requester');
+  });
+
+  it('tells an admin in a DM when the directory sync needs them, once a day', async () => {
+    const channels = new ChannelRegistry();
+    channels.register(h.slack.channel);
+    const alert = createAdminAlerts({ models: h.models, channels, mail: null, i18n: loadI18n(defaultLocalesDir(), 'en'), logger: h.log.logger, clock: () => new Date(), locale: 'en' });
+    const message = { key: 'directory-too_many_deactivations', subjectKey: 'alert.directory.subject', textKey: 'alert.directory.guard', params: { detail: 'this sync would deactivate 40 of 50 people' } };
+    expect(await alert(message)).toBe(1);
+    const dm = h.fake.dmOf(h.people.ada.user.id);
+    const text = await h.waitFor(() => h.fake.messages(dm).find((posted) => String(posted.text).includes('would deactivate 40 of 50'))?.text, 'the admin DM');
+    expect(text).toContain('Helpdesk: the directory sync needs an administrator');
+    expect(await alert(message)).toBe(0);
   });
 });
