@@ -116,6 +116,7 @@ describe('OpenAPI document', () => {
       'GET /api/v1/schedules', 'POST /api/v1/schedules', 'POST /api/v1/schedules/{id}/pause', 'POST /api/v1/schedules/{id}/resume',
       'DELETE /api/v1/schedules/{id}',
       'GET /api/v1/reports/tickets.xlsx', 'GET /api/v1/reports/stats.png', 'GET /api/v1/reports/stats',
+      'POST /api/v1/directory/sync',
     ];
     expect(documented.sort()).toEqual(expected.sort());
     for (const route of documented) {
