@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { roles } from '../db/models/person.js';
 import { priorities } from '../db/models/ticket.js';
 import { directorySchema } from './directory-schema.js';
+import { mailboxSchema } from './mailbox-schema.js';
 import { groupings } from './report-groupings.js';
 import { parseDurationMinutes, parseHours, type TimeRange } from './durations.js';
 
@@ -99,6 +100,8 @@ const department = z.strictObject({
   id: slug,
   name: localized,
   email: z.email('expected an e-mail address').optional(),
+  /** The mailbox people write to, read over IMAP: new mail opens tickets, replies comment. */
+  mailbox: mailboxSchema.optional(),
   telegram: z
     .strictObject({ chat: chatId.optional(), chats: z.array(chatId).optional() })
     .transform((value) => [...(value.chat ? [value.chat] : []), ...(value.chats ?? [])])

@@ -10,6 +10,7 @@ import { hasRole } from '../people/policy.js';
 import type { SlaSettings } from '../sla/sla-due-dates.js';
 import { initialMetrics } from './initial-metrics.js';
 import { claimJournalEvent, openedEvent } from './journal.js';
+import type { CommentOrigin } from './comment-input.js';
 import { extractKeywords } from './keywords.js';
 import { notifyListeners } from './load-ticket.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
@@ -30,6 +31,8 @@ export interface OpenTicketInput {
   requesterId?: Types.ObjectId;
   /** The recurring schedule run opening it (`<schedule id>@<ISO time>`), stored so a run is opened once. */
   scheduleRun?: string;
+  /** Where the request came from, kept on the `opened` event (a mail's claim, so a mail opens one ticket). */
+  origin?: CommentOrigin | null;
 }
 
 /** Opens a ticket: validates the department and category, numbers it, journals `opened`. */
@@ -117,7 +120,7 @@ export async function openTicket(
     lastTeamUpdateAt: now,
   };
   await insertWithFreshNumber(deps, ticket);
-  const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via };
+  const event = { ...openedEvent(ticket), actorId: actor.id, actorName: actor.name, via, origin: input.origin ?? null };
   await claimJournalEvent(models, event);
   deps.recent.remember(ticket);
   await notifyListeners(deps, event, ticket);

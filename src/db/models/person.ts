@@ -26,6 +26,8 @@ export const personSchema = new Schema(
     /** From LDAP / AD: the entry's stable key (objectGUID, entryUUID) and its DN when last read. */
     directoryKey: { type: String },
     directoryDn: { type: String },
+    /** When a mail to the person's address last bounced (a delivery report came back). */
+    emailFailingAt: { type: Date },
     role: { type: String, enum: roles, required: true, default: 'requester' },
     departments: { type: [String], default: [] },
     locale: { type: String },
