@@ -29,6 +29,8 @@ import { offboardDeactivated } from './people/offboard.js';
 import { systemActor } from './people/system-actor.js';
 import { createAdminAlerts } from './notify/admin-alerts.js';
 import { createDirectorySyncService } from './directory/directory-sync-service.js';
+import { mailIntakeDeps } from './mail-in/mail-intake.js';
+import { mailboxesOf, startMailPoller } from './mail-in/mail-poller.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -186,6 +188,17 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   // Only now: a platform that refuses our credentials has stopped the start, so waiting
   // deliveries are not spent on it; one that is merely down is retried by the jobs.
   await jobs.start();
-  logger.info({ port: env.port }, 'helpdesk started');
+  // Mail in: each department's mailbox on its own connection and loop (none when no department has one).
+  const mailboxes = mailboxesOf(org.departments);
+  if (mailboxes.length > 0) {
+    const poller = startMailPoller({
+      deps: mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      mailboxes,
+      env: process.env,
+      logger,
+    });
+    shutdown.add('mail in', () => poller.stop());
+  }
+  logger.info({ port: env.port, mailboxes: mailboxes.length }, 'helpdesk started');
   return { app, db, tickets, jobs, telegram, slack, shutdown };
 }

@@ -26,6 +26,10 @@ helpdesk directory import <file.csv> [--dry-run] [--encoding utf-8|windows-1251]
   required; departments space-separated). --dry-run prints what would change; --deactivate-missing
   also deactivates people of an earlier import who are not in this file. The last line counts
   created, updated, deactivated, reactivated, unchanged and rejected people.`,
+  mail: `helpdesk mail poll
+  Reads every department's mailbox (departments[].mailbox of the org config in HELPDESK_CONFIG) once
+  and prints how many mails became tickets, comments, refusals and ignored automatic mail; the
+  running helpdesk reads them by itself. Exit 1 when a mailbox could not be read.`,
   token: `helpdesk token create --person <email> --name <label>
   Creates an API token for a person of the directory; the token is printed alone on the last line.
 helpdesk token revoke <token | id | prefix>
@@ -38,6 +42,7 @@ const usage = `Usage:
   helpdesk config check <file>                          validate an org config file
   helpdesk directory sync [--dry-run]                   sync people with LDAP / Active Directory now
   helpdesk directory import <file.csv> [--dry-run]      add and update people from a CSV file
+  helpdesk mail poll                                    read every department's mailbox once
   helpdesk token create --person <email> --name <label> create an API token (printed alone on the last line)
   helpdesk token revoke <token | id | prefix>           revoke an API token
   helpdesk <command> --help                             more about one command`;
@@ -112,6 +117,14 @@ export async function runCli(argv: string[], out: CliOutput = consoleOutput): Pr
       delimiter: values.delimiter ?? ',',
       deactivateMissing: values['deactivate-missing'] ?? false,
     });
+  }
+  if (command === 'mail') {
+    if (sub !== 'poll') {
+      out.error(commands.mail);
+      return 2;
+    }
+    const { runMailPoll } = await import('./mail-commands.js');
+    return runMailPoll(env, logger, out);
   }
   const { runTokenCreate, runTokenRevoke } = await import('./token-commands.js');
   if (sub === 'create') {

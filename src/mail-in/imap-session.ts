@@ -33,7 +33,7 @@ export function describeImapError(error: unknown, settings: MailboxSettings): Ma
 /**
  * A connected and logged-in IMAP client for a mailbox: TLS from the start (imaps://) or by
  * STARTTLS, plain only when allowed; deadlines on connecting (10 s), the greeting and every
- * answer (60 s). Auto-IDLE stays on, so a connection left open hears of new mail at once.
+ * answer (60 s). The poller starts IDLE while it waits, so an open connection hears of new mail at once.
  */
 export async function openImap(settings: MailboxSettings, password: string): Promise<ImapFlow> {
   const url = new URL(settings.url);
@@ -58,6 +58,8 @@ export async function openImap(settings: MailboxSettings, password: string): Pro
     greetingTimeout: 10_000,
     socketTimeout: 60_000,
     maxIdleTime: settings.pollSeconds * 1000,
+    // IDLE is started by the poller when it waits for mail, not after any pause.
+    disableAutoIdle: true,
   });
   // A connection that drops while idle emits 'error'; the reader finds it closed and reconnects.
   client.on('error', () => undefined);

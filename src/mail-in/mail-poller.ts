@@ -53,6 +53,8 @@ export function startMailPoller(options: MailPollerOptions) {
       client.on('exists', done);
       client.on('close', done);
       wakers.add(done);
+      // IDLE (or, on a server without it, NOOP polling): the next command ends it.
+      client.idle().catch(() => undefined);
     });
 
   async function run(mailbox: MailboxRef): Promise<void> {
