@@ -6,6 +6,7 @@ import { startEmbeddedDatabase } from '../src/db/embedded.js';
 import { createLogger } from '../src/logger.js';
 import { runBotBenchmark } from './bot-report.js';
 import { runDirectoryBenchmark } from './directory-report.js';
+import { runMailInBenchmark } from './mail-in-report.js';
 import { runLifecycleBenchmark } from './lifecycle-report.js';
 import { runRelayBenchmark } from './relay-report.js';
 import { runReportsBenchmark } from './reports-report.js';
@@ -33,7 +34,7 @@ async function benchmarkServer(logger: ReturnType<typeof createLogger>): Promise
 }
 
 /**
- * `npm run bench [lifecycle|telegram|slack|relay|reports|directory]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
+ * `npm run bench [lifecycle|telegram|slack|relay|reports|directory|mail]`: runs every benchmark against MONGODB_URI (or the embedded server) in a
  * fresh database each, and rewrites their sections of BENCHMARKS.md.
  */
 async function main(): Promise<void> {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     { name: 'relay', run: (_db: Database, described: string) => runRelayBenchmark(server.uri, described, FILE) },
     { name: 'reports', run: (db: Database, described: string) => runReportsBenchmark(db, described, FILE, server.uri) },
     { name: 'directory', run: (_db: Database, described: string) => runDirectoryBenchmark(server.uri, described, FILE) },
+    { name: 'mail', run: (_db: Database, described: string) => runMailInBenchmark(server.uri, described, FILE) },
   ].filter((benchmark) => !only || benchmark.name === only);
   try {
     for (const benchmark of benchmarks) {

@@ -114,4 +114,36 @@ describe('mail in the running helpdesk', () => {
     await db.connection.dropDatabase();
     await db.close();
   });
+
+  it('handles each mail once across a kill -9 of the reader midway', async () => {
+    const databaseUri = uniqueDatabaseUri('cli_mail_kill');
+    const db = await connectDatabase(databaseUri);
+    await db.models.Department.create({ key: 'it', name: { en: 'IT support' } });
+    await db.models.Person.create({ name: 'Rita Requester', email: 'rita@corp.example', role: 'requester', origin: 'config' });
+    const config = join(await mkdtemp(join(tmpdir(), 'helpdesk-kill-')), 'org.yaml');
+    await writeFile(config, (await import('node:fs/promises').then((fs) => fs.readFile(configPath, 'utf8'))).replace('pollSeconds: 30', 'pollSeconds: 30\n      maxNewPerSenderPerHour: 100'));
+    const count = 30;
+    for (let i = 0; i < count; i += 1) await dovecot.deliver(MAILBOX.user, [`From: rita@corp.example`, `Subject: Killed ${i}`, `Message-ID: <killed-${i}@rita.example>`, '', `Mail ${i}`, ''].join('\n'));
+    const cli = join(import.meta.dirname, '../../src/cli/index.ts');
+    const tsx = join(import.meta.dirname, '../../node_modules/.bin/tsx');
+    const env = { ...process.env, LOG_LEVEL: 'silent', MONGODB_URI: databaseUri, HELPDESK_CONFIG: config };
+    const { spawn } = await import('node:child_process');
+    const child = spawn(tsx, [cli, 'mail', 'poll'], { env, stdio: 'ignore' });
+    // Killed once it has opened some tickets, in the middle of the rest.
+    await until(async () => (await db.models.Ticket.countDocuments()) >= 5, 'the first tickets', 30_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const partial = await db.models.Ticket.countDocuments();
+    expect(partial).toBeLessThan(count);
+    // The claim of the mail it held is fresh: the next reader waits out its lease (5 minutes), so
+    // the test ages it, as time would.
+    await db.models.KvEntry.updateMany({ scope: 'mail-in', 'value.state': 'processing' }, { $set: { 'value.until': new Date(Date.now() - 1000).toISOString() } });
+    const { stdout } = await run(tsx, [cli, 'mail', 'poll'], { env });
+    expect(stdout).toContain('failed 0');
+    const titles = (await db.models.Ticket.find({}).select({ title: 1 }).lean()).map((ticket) => ticket.title).sort();
+    expect(titles).toEqual(Array.from({ length: count }, (_, i) => `Killed ${i}`).sort());
+    expect(await dovecot.subjects(MAILBOX.user, 'INBOX')).toEqual([]);
+    await db.connection.dropDatabase();
+    await db.close();
+  }, 90_000);
 });

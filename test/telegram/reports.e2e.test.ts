@@ -294,7 +294,7 @@ describe('telegram: /stats', { timeout: 120_000 }, () => {
     const chatId = chatOf('max');
     const mark = h.api.lastMessageId(chatId);
     const asked = h.api.sendText(h.people.max.user, null, '/stats week');
-    const photo = await h.api.waitFor(() => h.api.botMessages(chatId).find((m) => m.message_id > mark && m.photo), 30_000, 'a photo');
+    const photo = await h.api.waitFor(() => h.api.botMessages(chatId).find((m) => m.message_id > mark && m.photo), 90_000, 'a photo');
     expect(photo.reply_to_message_id).toBe(asked.message_id);
     const bytes = h.api.fileData(String(photo.photo![0]!.file_id))!;
     expect(bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
