@@ -52,6 +52,7 @@ export async function runMailInBenchmark(serverUri: string, described: string, f
   const dovecot = await startDovecot([MAILBOX]);
   const uri = new URL(serverUri);
   uri.pathname = `/bench_mail_${Date.now()}`;
+  uri.searchParams.set('monitorCommands', 'true');
   const db = await connectDatabase(uri.toString());
   let commands = 0;
   db.connection.getClient().on('commandStarted', () => (commands += 1));
