@@ -31,6 +31,7 @@ import { createAdminAlerts } from './notify/admin-alerts.js';
 import { createDirectorySyncService } from './directory/directory-sync-service.js';
 import { mailIntakeDeps } from './mail-in/mail-intake.js';
 import { mailboxesOf, startMailPoller } from './mail-in/mail-poller.js';
+import { smtpRoutes, startSmtpListener } from './mail-in/smtp-listener.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -198,6 +199,16 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       logger,
     });
     shutdown.add('mail in', () => poller.stop());
+  }
+  if (env.mailInSmtp) {
+    const routes = smtpRoutes(org.departments, mailboxes);
+    const listener = await startSmtpListener({
+      deps: mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      routes,
+      ...env.mailInSmtp,
+      logger,
+    });
+    shutdown.add('mail in (smtp)', () => listener.stop());
   }
   logger.info({ port: env.port, mailboxes: mailboxes.length }, 'helpdesk started');
   return { app, db, tickets, jobs, telegram, slack, shutdown };

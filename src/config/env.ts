@@ -42,6 +42,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_ATTACHMENT_BYTES: z.coerce.number().int('expected a whole number of bytes').positive('expected a positive number of bytes').default(20 * 1024 * 1024),
   PUBLIC_URL: url(['http:', 'https:'], 'expected the public http(s) URL of this helpdesk').optional(),
+  MAIL_IN_SMTP_PORT: z.coerce.number().int('expected a whole number').min(1, 'expected 1-65535').max(65535, 'expected 1-65535').optional(),
+  MAIL_IN_SMTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
   TRUST_PROXY: z
     .string()
     .trim()
@@ -76,6 +78,8 @@ export interface Env {
   /** Whom to believe about the client's address behind a reverse proxy (TRUST_PROXY): false, true, or the proxies' addresses. */
   trustProxy: boolean | string;
   maxAttachmentBytes: number;
+  /** An inbound SMTP listener for a relay (MAIL_IN_SMTP_PORT), or null. */
+  mailInSmtp: { host: string; port: number } | null;
   publicUrl?: string;
   telegram: TelegramSettings | null;
   slack: SlackSettings | null;
@@ -146,6 +150,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     databaseWaitMs: e.DATABASE_WAIT_SECONDS * 1000,
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     maxAttachmentBytes: e.MAX_ATTACHMENT_BYTES,
+    mailInSmtp: e.MAIL_IN_SMTP_PORT ? { host: e.MAIL_IN_SMTP_HOST, port: e.MAIL_IN_SMTP_PORT } : null,
     telegram,
     slack,
     smtp,

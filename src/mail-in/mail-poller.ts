@@ -79,6 +79,8 @@ export function startMailPoller(options: MailPollerOptions) {
           }
           if (!stopped) await nextMail(client, mailbox.settings.pollSeconds * 1000);
         }
+        // The server closed the connection: a short pause, so one that keeps closing is not hammered.
+        if (!stopped) await pause(1000);
       } catch (error) {
         const failure = error instanceof MailboxError ? error : describeImapError(error, mailbox.settings);
         const wait = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!;

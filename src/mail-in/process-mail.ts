@@ -1,6 +1,7 @@
 import type { MailboxSettings } from '../config/mailbox-schema.js';
 import type { FileStore, StoredFile } from '../db/files.js';
 import { trusted } from '../db/connection.js';
+import { kvScope } from '../db/kv-scope.js';
 import type { Models } from '../db/models/index.js';
 import type { PersonDoc } from '../db/models/person.js';
 import type { TicketStatus } from '../db/models/ticket.js';
@@ -124,6 +125,22 @@ async function senderOf(deps: MailIntakeDeps, mail: IncomingMail): Promise<Perso
  * reader died midway is recognised as done.
  */
 export async function processMail(deps: MailIntakeDeps, mailbox: MailboxRef, mail: IncomingMail, raw: Buffer, claimKey: string): Promise<MailOutcome> {
+  // The same mail again (sent to two departments' mailboxes, delivered twice): its Message-ID
+  // was handled already under another claim.
+  const handled = mail.messageId ? await kvScope<{ claim: string }>(deps.models, MESSAGE_IDS_SCOPE).get(mail.messageId) : undefined;
+  if (handled && handled.claim !== claimKey) {
+    deps.logger.info({ messageId: mail.messageId, first: handled.claim }, 'mail in: the same mail again, ignored');
+    return { kind: 'ignored', reason: 'duplicate' };
+  }
+  const outcome = await handleMail(deps, mailbox, mail, raw, claimKey);
+  if (mail.messageId && (outcome.kind === 'ticket' || outcome.kind === 'comment')) await kvScope<{ claim: string }>(deps.models, MESSAGE_IDS_SCOPE).insertNew(mail.messageId, { claim: claimKey });
+  return outcome;
+}
+
+/** The Message-IDs of mails that opened or fed a ticket, in kv_entries. */
+const MESSAGE_IDS_SCOPE = 'mail-in-ids';
+
+async function handleMail(deps: MailIntakeDeps, mailbox: MailboxRef, mail: IncomingMail, raw: Buffer, claimKey: string): Promise<MailOutcome> {
   const automatic = automaticReason(mail);
   if (automatic === 'bounce') return recordBounce(deps, mail);
   if (automatic) {

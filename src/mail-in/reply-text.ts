@@ -12,7 +12,7 @@ export function replyText(text: string): string {
     const trimmed = line.trim();
     if (line === '-- ' || trimmed === '--' || trimmed === '—') break;
     if (/^-{2,}\s*(original message|исходное сообщение|пересылаемое сообщение|forwarded message)\s*-{2,}$/i.test(trimmed)) break;
-    if (/^(on\b.*|.*\bwrote|.*\bнаписал\(?а?\)?|.*\bпишет)\s*:$/i.test(trimmed)) break;
+    if (/^(on\b.*\bwrote|.*\sнаписал\(?а?\)?|.*\sпишет|am\b.*\bschrieb)\s*:$/i.test(trimmed)) break;
     // "On Mon, 7 Dec 2026 at 10:00, Anna <anna@corp>" wrapped onto two lines before "wrote:".
     if (/^on\b/i.test(trimmed) && /^.*\bwrote:\s*$/i.test(lines[index + 1]?.trim() ?? '')) break;
     if (/^(from|от):\s.+/i.test(trimmed) && /^(sent|date|отправлено|дата|to|кому):\s/i.test(lines[index + 1]?.trim() ?? '')) break;

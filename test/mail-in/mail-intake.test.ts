@@ -50,6 +50,7 @@ beforeAll(async () => {
     { name: 'Rita Requester', email: 'rita@corp.example', role: 'requester', origin: 'config' },
     { name: 'Ivan Agent', email: 'ivan@corp.example', role: 'agent', departments: ['it'], origin: 'config' },
     { name: 'Olga Accountant', email: 'olga@corp.example', role: 'requester', origin: 'config' },
+    { name: 'Dora Duplicate', email: 'dora@corp.example', role: 'requester', origin: 'config' },
     { name: 'Sam Storm', email: 'sam@corp.example', role: 'requester', origin: 'config' },
     { name: 'Gone Person', email: 'gone@corp.example', role: 'requester', origin: 'directory', active: false },
   ]);
@@ -232,5 +233,39 @@ describe('mail in', () => {
     expect(await drainMailbox(open, client, mailbox)).toMatchObject({ tickets: 1, refused: 1 });
     expect(await db.current.models.Person.findOne({ email: 'nina@corp.example' }).lean()).toMatchObject({ name: 'Nina Newcomer', role: 'requester', origin: 'registration' });
     expect(await db.current.models.Person.countDocuments({ email: 'gone@corp.example' })).toBe(1);
+  });
+
+  it('takes the same mail once when it arrives twice, refuses a domain not allowed, reads broken MIME, and keeps a zip as it is', async () => {
+    const { models } = db.current;
+    const twice = text('dora@corp.example', 'Sent to two mailboxes', 'Once please', { 'Message-ID': '<same-mail@olga.example>' });
+    await dovecot.deliver(MAILBOX.user, twice);
+    await dovecot.deliver(MAILBOX.user, twice);
+    expect(await drain()).toMatchObject({ tickets: 1, ignored: 1 });
+    expect(await models.Ticket.countDocuments({ title: 'Sent to two mailboxes' })).toBe(1);
+
+    const strict = { ...mailbox, settings: { ...mailbox.settings, allowedDomains: ['corp.example'] } };
+    await dovecot.deliver(MAILBOX.user, text('someone@elsewhere.example', 'From outside', 'Hello'));
+    expect(await drainMailbox(deps, client, strict)).toMatchObject({ refused: 1, tickets: 0 });
+    const toOutsider = () => smtp.messages.find((sent) => sent.to.includes('someone@elsewhere.example'));
+    for (let tries = 0; !toOutsider() && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(toOutsider()!.raw.replace(/=\r?\n/g, '')).toContain('takes no mail from elsewhere.example');
+
+    // A multipart whose closing boundary never comes, a part with broken base64, a header line without a colon.
+    await dovecot.deliver(
+      MAILBOX.user,
+      ['From: dora@corp.example', 'Subject: Broken MIME', 'This line is not a header', 'Content-Type: multipart/mixed; boundary="zz"', '', '--zz', 'Content-Type: text/plain; charset=utf-8', '', 'What could be read.', '--zz', 'Content-Type: application/octet-stream; name="bad.bin"', 'Content-Transfer-Encoding: base64', 'Content-Disposition: attachment; filename="bad.bin"', '', '!!!not base64***', ''].join('\n'),
+    );
+    // A zip that would unpack to far more than the limit is kept as the few bytes it is, never unpacked.
+    const { deflateRawSync } = await import('node:zlib');
+    const packed = deflateRawSync(Buffer.alloc(50 * 1024 * 1024));
+    await dovecot.deliver(
+      MAILBOX.user,
+      ['From: dora@corp.example', 'Subject: A zip', 'Content-Type: multipart/mixed; boundary="q"', '', '--q', 'Content-Type: text/plain', '', 'See the archive.', '--q', 'Content-Type: application/zip; name="bomb.zip"', 'Content-Disposition: attachment; filename="bomb.zip"', 'Content-Transfer-Encoding: base64', '', packed.toString('base64'), '--q--', ''].join('\n'),
+    );
+    expect(await drain()).toMatchObject({ tickets: 2, failed: 0 });
+    const broken = await models.Ticket.findOne({ title: 'Broken MIME' }).lean();
+    expect(broken?.description).toContain('What could be read.');
+    const zipped = await models.Ticket.findOne({ title: 'A zip' }).lean();
+    expect(zipped?.attachments).toEqual([expect.objectContaining({ name: 'bomb.zip', size: packed.length })]);
   });
 });

@@ -30,7 +30,7 @@ describe('slack: a person removed from the directory stays out', () => {
     const { responseUrl, status, body } = await h.sender.command(user, '/helpdesk', '');
     expect(status).toBe(200);
     const answered = await h.waitFor(() => (h.fake.responses(responseUrl).length > 0 || body.length > 0 ? JSON.stringify(h.fake.responses(responseUrl)) + body : null), 'an answer');
-    expect(answered).toContain('could not find you');
+    expect(answered).toContain('Your account was deactivated in the staff directory');
     await h.settle();
     expect(await people()).toBe(1);
     expect(await models.Person.findById(gone._id).lean()).toMatchObject({ active: false });

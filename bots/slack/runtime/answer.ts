@@ -19,8 +19,11 @@ export interface Audience {
 
 /** A Slack user not (yet) in the directory. */
 export class NotLinkedError extends Error {
-  constructor(readonly userId: string) {
-    super(`slack user ${userId} is not in the directory`);
+  constructor(
+    readonly userId: string,
+    readonly deactivated = false,
+  ) {
+    super(`slack user ${userId} is not in the directory${deactivated ? ' any more' : ''}`);
     this.name = 'NotLinkedError';
   }
 }
@@ -34,7 +37,7 @@ export class ForgedActionError extends Error {
 }
 
 export function requireActor(found: SlackPerson, userId: string): Actor {
-  if (!found.person) throw new NotLinkedError(userId);
+  if (!found.person) throw new NotLinkedError(userId, found.deactivated ?? false);
   return actorFromPerson(found.person);
 }
 
@@ -55,7 +58,7 @@ function helpdeskText(tr: Translator, error: HelpdeskError): string {
 /** The user's message for a failure, and how loudly to log it. */
 export function explain(tr: Translator, error: unknown): { text: string; level: 'info' | 'warn' | 'error' } {
   if (isHelpdeskError(error)) return { text: helpdeskText(tr, error), level: suspicious.has(error.code) ? 'warn' : 'info' };
-  if (error instanceof NotLinkedError) return { text: tr.t('slack.error.not_linked'), level: 'info' };
+  if (error instanceof NotLinkedError) return { text: tr.t(error.deactivated ? 'error.ACCOUNT_DEACTIVATED' : 'slack.error.not_linked'), level: 'info' };
   if (error instanceof ForgedActionError) return { text: tr.t('slack.error.forged'), level: 'warn' };
   return { text: tr.t('error.INTERNAL'), level: 'error' };
 }

@@ -3,7 +3,7 @@ import type { Models } from '../../../src/db/models/index.js';
 import type { PersonDoc } from '../../../src/db/models/person.js';
 import { isHelpdeskError } from '../../../src/errors.js';
 import type { Logger } from '../../../src/logger.js';
-import { findPersonByEmail, findPersonByIdentity, linkIdentity } from '../../../src/people/directory.js';
+import { findPersonByEmail, findPersonByIdentity, isDeactivatedAccount, linkIdentity } from '../../../src/people/directory.js';
 import type { SlackOrgSettings } from '../deps.js';
 import type { SlackApi } from './slack-api.js';
 
@@ -20,6 +20,8 @@ export interface SlackPerson {
   /** Null: not in the directory (and registration is closed, or the profile has no e-mail). */
   person: PersonDoc | null;
   locale: string;
+  /** Not found because the person left (deactivated by the directory or the org config). */
+  deactivated?: boolean;
 }
 
 /**
@@ -81,7 +83,10 @@ export function createSlackPeople(deps: { api: SlackApi; models: Models; org: Sl
     if (known) return { person: known, locale };
     const byEmail = found.email ? await findPersonByEmail(models, found.email) : null;
     const person = byEmail ? await link(userId, byEmail) : await register(userId, found);
-    return { person, locale: person?.locale ?? locale };
+    if (person) return { person, locale: person.locale ?? locale };
+    // Someone who left is told so, not asked to be added to the directory.
+    const deactivated = (await isDeactivatedAccount(models, 'slack', userId)) || (found.email ? Boolean(await models.Person.exists({ email: found.email, active: false })) : false);
+    return { person: null, locale, deactivated };
   }
 
   return { find, profile };
