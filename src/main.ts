@@ -30,7 +30,7 @@ import { systemActor } from './people/system-actor.js';
 import { createAdminAlerts } from './notify/admin-alerts.js';
 import { createDirectorySyncService } from './directory/directory-sync-service.js';
 import { mailIntakeDeps } from './mail-in/mail-intake.js';
-import { mailboxesOf, startMailPoller } from './mail-in/mail-poller.js';
+import { mailboxesOf, replyAddressesOf, startMailPoller } from './mail-in/mail-poller.js';
 import { smtpRoutes, startSmtpListener } from './mail-in/smtp-listener.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
@@ -98,7 +98,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
       () => logger.info('e-mail: SMTP server reachable'),
       (error: unknown) => logger.warn({ err: error }, 'e-mail: SMTP server not reachable now; mails wait in the outbox and are retried'),
     );
-    email = createEmailOutlet({ models: db.models, mailer, translate: i18n.translate, fromAddress: env.smtp.from, publicUrl: env.publicUrl, timeZone: org.timezone });
+    email = createEmailOutlet({ models: db.models, mailer, translate: i18n.translate, fromAddress: env.smtp.from, publicUrl: env.publicUrl, timeZone: org.timezone, replyAddresses: replyAddressesOf(org.departments) });
     reportMail = { mailer, fromAddress: env.smtp.from };
   } else {
     logger.info('e-mail: skipped, SMTP_URL is not set');

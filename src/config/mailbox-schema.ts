@@ -28,6 +28,11 @@ export const mailboxSchema = z
     maxNewPerSenderPerHour: z.number().int().min(1).max(1000).default(5),
     /** Senders' domains taken; empty takes any. */
     allowedDomains: z.array(domain).default([]),
+    /**
+     * Per-ticket reply addresses on the department's `email` (plus addressing): notices about
+     * ticket 1042 say Reply-To `it+1042@...`; staff write to `it+1042-note@...` for a note.
+     */
+    replyAddresses: z.boolean().default(false),
     /** A larger mail is refused (the sender is told), never downloaded. */
     maxMailMegabytes: z.number().min(1).max(200).default(30),
   })

@@ -14,6 +14,8 @@ export interface IncomingMail {
   references: string[];
   subject: string;
   from: { address: string; name: string | null } | null;
+  /** Every address it was sent to: To, Cc, Delivered-To, X-Original-To (lowercased). */
+  recipients: string[];
   /** The text part, or the HTML part made text (scripts and styles never read). */
   text: string;
   files: MailFile[];
@@ -40,6 +42,11 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): { add
     }
   }
   return null;
+}
+
+function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(value) ? value : value ? [value] : [];
+  return list.flatMap((group) => group.value.map((entry) => entry.address ?? ''));
 }
 
 function headerText(value: unknown): string {
@@ -117,6 +124,13 @@ export async function readMail(source: Buffer): Promise<IncomingMail> {
     references: ids(parsed.references),
     subject: (parsed.subject ?? '').replace(/\s+/g, ' ').trim(),
     from: firstAddress(parsed.from),
+    recipients: [
+      ...new Set(
+        [...addresses(parsed.to), ...addresses(parsed.cc), ...['delivered-to', 'x-original-to'].flatMap((name) => (headers.get(name) ?? '').split(/[\s,]+/))]
+          .map((address) => address.replace(/^<|>$/g, '').trim().toLowerCase())
+          .filter((address) => address.includes('@')),
+      ),
+    ],
     text,
     files,
     headers,

@@ -52,6 +52,8 @@ export interface MailboxRef {
   /** `department:user@host/folder`: names the mailbox in claims and logs. */
   key: string;
   department: string;
+  /** The department's address, when its mailbox uses per-ticket reply addresses. */
+  replyAddress?: string | null;
   settings: MailboxSettings;
 }
 
@@ -154,11 +156,11 @@ async function handleMail(deps: MailIntakeDeps, mailbox: MailboxRef, mail: Incom
   if ('kind' in sender) return sender;
   const actor = actorFromPerson(sender);
   const origin = { platform: 'email', chatId: claimKey };
-  const found = await findTicketOfMail(deps.models, mail);
+  const found = await findTicketOfMail(deps.models, mail, mailbox.replyAddress ?? null);
   try {
     if (found) {
       const text = replyText(mail.text);
-      const note = STAFF.has(sender.role) && NOTE_MARKER.test(text);
+      const note = STAFF.has(sender.role) && (NOTE_MARKER.test(text) || found.note);
       const { stored, skipped } = await storeFiles(deps, mail.files);
       const original = await deps.files.save({ name: 'original.eml', contentType: 'message/rfc822', data: raw });
       const input = { text: [note ? text.replace(NOTE_MARKER, '') : text, ...skipped].filter(Boolean).join('\n\n'), attachments: [...stored, original], origin };

@@ -268,4 +268,18 @@ describe('mail in', () => {
     const zipped = await models.Ticket.findOne({ title: 'A zip' }).lean();
     expect(zipped?.attachments).toEqual([expect.objectContaining({ name: 'bomb.zip', size: packed.length })]);
   });
+
+  it('finds the ticket by its own reply address when the mailbox uses them, and takes staff mail to the note address as a note', async () => {
+    const { models } = db.current;
+    const ticket = (await models.Ticket.findOne({ title: 'Printer on floor 3 jams' }).lean())!;
+    const withAddresses = { ...mailbox, replyAddress: 'it@corp.example' };
+    await dovecot.deliver(MAILBOX.user, text('rita@corp.example', 'About my printer', 'Still jammed.', { To: `it+${ticket.number}@corp.example` }));
+    await dovecot.deliver(MAILBOX.user, text('ivan@corp.example', 'printer', 'Ordered a new fuser.', { To: `IT+${ticket.number}-note@corp.example` }));
+    expect(await drainMailbox(deps, client, withAddresses)).toMatchObject({ comments: 2, tickets: 0 });
+    const last = await models.JournalEvent.find({ ticketNumber: ticket.number }).sort({ seq: -1 }).limit(2).lean();
+    expect(last.map((event) => [event.type, event.text, event.internal]).reverse()).toEqual([
+      ['replied', 'Still jammed.', false],
+      ['noted', 'Ordered a new fuser.', true],
+    ]);
+  });
 });

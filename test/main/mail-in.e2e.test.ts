@@ -39,6 +39,7 @@ departments:
       user: ${MAILBOX.user}
       passwordEnv: HELPDESK_TEST_MAILBOX_IT
       pollSeconds: 30
+      replyAddresses: true
 people:
   - { name: Rita Requester, email: rita@corp.example, role: requester }
   - { name: Ivan Agent, email: ivan@corp.example, role: agent, departments: [it] }
@@ -86,6 +87,7 @@ describe('mail in the running helpdesk', () => {
       const notice = await until(async () => smtp.messages.find((sent) => sent.to.includes('rita@corp.example') && sent.raw.includes('restart the VPN client')), 'the answer by mail');
       const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(notice.raw)![1]!;
       expect(notice.raw).toMatch(new RegExp(`Subject: .*\\[#${ticket.number}\\]`));
+      expect(notice.raw).toContain(`Reply-To: it+${ticket.number}@corp.example`);
 
       await dovecot.deliver(MAILBOX.user, ['From: rita@corp.example', 'To: help@corp.example', `Subject: Re: [#${ticket.number}] VPN drops every hour`, `In-Reply-To: ${messageId}`, `References: ${messageId}`, 'Content-Type: text/plain; charset=utf-8', '', 'Restarted, it works now. Thanks!', '', '> Please restart the VPN client.', ''].join('\n'));
       const reply = await until(() => models.JournalEvent.findOne({ ticketNumber: ticket.number, type: 'replied', actorName: 'Rita Requester' }).lean(), 'the reply on the ticket', 8000);

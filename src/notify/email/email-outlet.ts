@@ -18,6 +18,14 @@ export interface EmailOutletOptions {
   publicUrl?: string | undefined;
   /** The org's time zone, for due dates in SLA alerts. */
   timeZone: string;
+  /** Departments whose mailbox takes per-ticket reply addresses, and their address: notices say Reply-To `it+1042@...`. */
+  replyAddresses?: Map<string, string>;
+}
+
+/** `it@corp.example` and ticket 1042: `it+1042@corp.example`. */
+export function ticketReplyAddress(base: string, number: number): string {
+  const at = base.lastIndexOf('@');
+  return `${base.slice(0, at)}+${number}${base.slice(at)}`;
 }
 
 /** Mails that invite a rating, when the ticket has none yet. */
@@ -44,7 +52,9 @@ export function createEmailOutlet(options: EmailOutletOptions): EmailOutlet {
         timeZone: options.timeZone,
         ...(ratingLinks ? { ratingLinks } : {}),
       });
-      return mail ? { ...mail, to: to.address } : null;
+      if (!mail) return null;
+      const replyBase = options.replyAddresses?.get(ticket.department);
+      return { ...mail, to: to.address, ...(replyBase ? { headers: { ...mail.headers, 'Reply-To': ticketReplyAddress(replyBase, ticket.number) } } : {}) };
     },
     async send(message: object): Promise<void> {
       await options.mailer.send(message as EmailMessage);
