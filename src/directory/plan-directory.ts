@@ -115,7 +115,9 @@ export function planDirectorySync(input: PlanInput): DirectoryPlan {
       if (!record.disabled) rejected.push({ dn: record.dn, reasons });
       continue;
     }
-    if (match && OWNED_ELSEWHERE.has(match.origin)) {
+    // The org config's people are the file's while it lists them; one it dropped (deactivated)
+    // is the directory's again.
+    if (match && OWNED_ELSEWHERE.has(match.origin) && (match.origin === 'system' || match.active !== false)) {
       summary.unchanged += 1;
       continue;
     }

@@ -35,6 +35,7 @@ describe('org config: a department mailbox', () => {
       maxNewPerSenderPerHour: 5,
       allowedDomains: [],
       maxMailMegabytes: 30,
+      replyAddresses: false,
     });
   });
 

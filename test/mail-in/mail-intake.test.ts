@@ -282,4 +282,16 @@ describe('mail in', () => {
       ['noted', 'Ordered a new fuser.', true],
     ]);
   });
+
+  it('keeps the files within the attachment limit and names in the ticket the one that was not kept', async () => {
+    const big = Buffer.alloc(1200 * 1024, 7).toString('base64').replace(/(.{76})/g, '$1\n');
+    await dovecot.deliver(
+      MAILBOX.user,
+      ['From: dora@corp.example', 'Subject: Two files', 'Content-Type: multipart/mixed; boundary="f"', '', '--f', 'Content-Type: text/plain', '', 'Logs attached.', '--f', 'Content-Type: text/plain; name="small.log"', 'Content-Disposition: attachment; filename="small.log"', '', 'ok', '--f', 'Content-Type: application/octet-stream; name="huge.bin"', 'Content-Disposition: attachment; filename="huge.bin"', 'Content-Transfer-Encoding: base64', '', big, '--f--', ''].join('\n'),
+    );
+    expect(await drain()).toMatchObject({ tickets: 1, failed: 0 });
+    const ticket = await db.current.models.Ticket.findOne({ title: 'Two files' }).lean();
+    expect(ticket?.attachments.map((file) => file.name)).toEqual(['small.log']);
+    expect(ticket?.description).toBe('Logs attached.\n\n📎 huge.bin (2 MB) was not kept: files may be up to 1 MB.');
+  });
 });
