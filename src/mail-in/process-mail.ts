@@ -9,6 +9,7 @@ import { isHelpdeskError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { actorFromPerson } from '../people/actor.js';
 import { findPersonByEmail, registerPerson } from '../people/directory.js';
+import { forgetPeople } from '../people/people-cache.js';
 import { systemActor } from '../people/system-actor.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { automaticReason } from './automatic-mail.js';
@@ -92,6 +93,8 @@ async function recordBounce(deps: MailIntakeDeps, mail: IncomingMail): Promise<M
     const person = await models.Person.findOne({ email: address }).select({ _id: 1 }).lean();
     if (!person) continue;
     await models.Person.updateOne({ _id: person._id }, { $set: { emailFailingAt: now } });
+    // Notices read people through the cache: the mark must be seen at once.
+    await forgetPeople(models);
     const ticket = await models.Ticket.findOne({ requesterId: person._id, status: trusted({ $in: ['new', 'in_progress', 'waiting', 'resolved'] as TicketStatus[] }) })
       .sort({ createdAt: -1 })
       .select({ number: 1 })

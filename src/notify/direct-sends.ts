@@ -19,6 +19,9 @@ export interface DirectSendContext {
   logger: Logger;
 }
 
+/** How long mail to an address that bounced waits before it is tried again. */
+const FAILING_ADDRESS_PAUSE_MS = 3 * 24 * 3600 * 1000;
+
 /** Finds a person on the platforms that can look people up by e-mail, and remembers the link. */
 async function discoverIdentities(ctx: DirectSendContext, personId: Types.ObjectId, email: string): Promise<{ platform: ChatPlatform; externalId: string }[]> {
   const found: { platform: ChatPlatform; externalId: string }[] = [];
@@ -70,7 +73,10 @@ export async function planDirectSends(ctx: DirectSendContext, event: JournalEven
   }
   const mailed = onDuty || chosen.includes('email') || (!preferred && chosen.length === 0);
   const email = ctx.email;
-  if (person.email && mailed && email) {
+  // An address that bounced lately is not written to for a while (the team saw the bounce on
+  // the card); after the pause it is tried again, and a new bounce marks it again.
+  const failing = person.emailFailingAt && Date.now() - new Date(person.emailFailingAt).getTime() < FAILING_ADDRESS_PAUSE_MS;
+  if (person.email && mailed && email && !failing) {
     const to: EmailRecipient = { address: person.email, locale, audience: recipient.audience };
     sends.push({
       lane: 'email',

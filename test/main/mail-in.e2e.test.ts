@@ -92,6 +92,17 @@ describe('mail in the running helpdesk', () => {
       await dovecot.deliver(MAILBOX.user, ['From: rita@corp.example', 'To: help@corp.example', `Subject: Re: [#${ticket.number}] VPN drops every hour`, `In-Reply-To: ${messageId}`, `References: ${messageId}`, 'Content-Type: text/plain; charset=utf-8', '', 'Restarted, it works now. Thanks!', '', '> Please restart the VPN client.', ''].join('\n'));
       const reply = await until(() => models.JournalEvent.findOne({ ticketNumber: ticket.number, type: 'replied', actorName: 'Rita Requester' }).lean(), 'the reply on the ticket', 8000);
       expect(reply.text).toBe('Restarted, it works now. Thanks!');
+
+      // Her mailbox starts bouncing: the team sees it on the ticket, and no more mail goes to it for a while.
+      await dovecot.deliver(MAILBOX.user, ['From: MAILER-DAEMON@mx.corp.example', 'To: help@corp.example', 'Subject: Undelivered Mail', 'Content-Type: multipart/report; report-type=delivery-status; boundary="r"', '', '--r', 'Content-Type: text/plain', '', 'Delivery failed.', '--r', 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.corp.example', '', 'Final-Recipient: rfc822; rita@corp.example', 'Action: failed', 'Status: 5.2.2', '--r--', ''].join('\n'));
+      await until(() => models.JournalEvent.findOne({ ticketNumber: ticket.number, type: 'noted', text: /rita@corp\.example came back undelivered/ }).lean(), 'the bounce on the ticket', 8000);
+      await fetch(`http://127.0.0.1:${env.port}/api/v1/tickets/${ticket.number}/comments`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'Glad it works. Closing soon.' }),
+      });
+      await running.jobs.settle();
+      expect(smtp.messages.some((sent) => sent.to.includes('rita@corp.example') && sent.raw.includes('Glad it works'))).toBe(false);
     } finally {
       await running.shutdown.shutdown('test');
     }
