@@ -35,7 +35,7 @@ export function describeImapError(error: unknown, settings: MailboxSettings): Ma
  * STARTTLS, plain only when allowed; deadlines on connecting (10 s), the greeting and every
  * answer (60 s). The poller starts IDLE while it waits, so an open connection hears of new mail at once.
  */
-export async function openImap(settings: MailboxSettings, password: string): Promise<ImapFlow> {
+export async function openImap(settings: MailboxSettings, password: string, onError: (message: string) => void = () => undefined): Promise<ImapFlow> {
   const url = new URL(settings.url);
   const secure = url.protocol === 'imaps:';
   let ca: Buffer[] | undefined;
@@ -61,8 +61,9 @@ export async function openImap(settings: MailboxSettings, password: string): Pro
     // IDLE is started by the poller when it waits for mail, not after any pause.
     disableAutoIdle: true,
   });
-  // A connection that drops while idle emits 'error'; the reader finds it closed and reconnects.
-  client.on('error', () => undefined);
+  // A connection that drops while idle emits 'error' (never the password); the reader finds it
+  // closed and reconnects, so the error is only told, not thrown.
+  client.on('error', (error: unknown) => onError(describeImapError(error, settings).message));
   try {
     await client.connect();
   } catch (error) {

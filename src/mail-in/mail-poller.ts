@@ -67,7 +67,7 @@ export function startMailPoller(options: MailPollerOptions) {
     while (!stopped) {
       let client: ImapFlow | null = null;
       try {
-        client = await openImap(mailbox.settings, password);
+        client = await openImap(mailbox.settings, password, (message) => logger.warn({ mailbox: mailbox.key, err: message }, 'mail in: the connection failed'));
         open.add(client);
         failures = 0;
         logger.info({ mailbox: mailbox.key }, 'mail in: reading the mailbox');
