@@ -294,4 +294,19 @@ describe('mail in', () => {
     expect(ticket?.attachments.map((file) => file.name)).toEqual(['small.log']);
     expect(ticket?.description).toBe('Logs attached.\n\n📎 huge.bin (2 MB) was not kept: files may be up to 1 MB.');
   });
+
+  it('says which setting to fix when a mailbox cannot be read: a wrong password, a certificate, a server that is not there', async () => {
+    const { MailboxError } = await import('../../src/mail-in/imap-session.js');
+    const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error as InstanceType<typeof MailboxError>);
+    const wrong = await failure(openImap(mailbox.settings, 'Wrong-Pa55'));
+    expect(wrong).toBeInstanceOf(MailboxError);
+    expect(wrong?.message).toBe(`${dovecot.imapsUrl} refused the login of it@corp.example: wrong user or password (check the mailbox's user and MAILBOX_IT)`);
+    expect(wrong?.transient).toBe(false);
+    const certificate = await failure(openImap({ ...mailbox.settings, caFile: dovecot.otherCaFile }, MAILBOX.password));
+    expect(certificate?.message).toMatch(/does not verify .*set the mailbox's caFile/);
+    const { freePort } = await import('../support/free-port.js');
+    const nobody = await failure(openImap({ ...mailbox.settings, url: `imaps://127.0.0.1:${await freePort()}` }, MAILBOX.password));
+    expect(nobody?.transient).toBe(true);
+    expect(nobody?.message).toMatch(/^cannot read imaps:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED.*tried again later$/);
+  });
 });
