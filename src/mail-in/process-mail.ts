@@ -160,12 +160,20 @@ async function handleMail(deps: MailIntakeDeps, mailbox: MailboxRef, mail: Incom
   const actor = actorFromPerson(sender);
   const origin = { platform: 'email', chatId: claimKey };
   const found = await findTicketOfMail(deps.models, mail, mailbox.replyAddress ?? null);
+  // Files stored for a change that is then refused are removed again: nothing half-written.
+  const saved: StoredFile[] = [];
+  const keep = async (files: MailFile[]) => {
+    const result = await storeFiles(deps, files);
+    saved.push(...result.stored);
+    return result;
+  };
   try {
     if (found) {
       const text = replyText(mail.text);
       const note = STAFF.has(sender.role) && (NOTE_MARKER.test(text) || found.note);
-      const { stored, skipped } = await storeFiles(deps, mail.files);
+      const { stored, skipped } = await keep(mail.files);
       const original = await deps.files.save({ name: 'original.eml', contentType: 'message/rfc822', data: raw });
+      saved.push(original);
       const input = { text: [note ? text.replace(NOTE_MARKER, '') : text, ...skipped].filter(Boolean).join('\n\n'), attachments: [...stored, original], origin };
       const number = found.ticket.number;
       if (note) await deps.tickets.note(actor, number, input, 'email');
@@ -181,16 +189,17 @@ async function handleMail(deps: MailIntakeDeps, mailbox: MailboxRef, mail: Incom
       // A storm of mail from one sender feeds their latest ticket instead of opening more.
       const latest = recent.find((ticket) => ticket.status !== 'closed');
       if (!latest) return await refuse(deps, mail, 'storm', 'mailin.refused.storm', { count: recent.length });
-      const { stored, skipped } = await storeFiles(deps, mail.files);
+      const { stored, skipped } = await keep(mail.files);
       await deps.tickets.reply(actor, latest.number, { text: [mail.subject, mail.text, ...skipped].filter(Boolean).join('\n\n'), attachments: stored, origin }, 'email');
       return { kind: 'comment', number: latest.number, internal: false };
     }
-    const { stored, skipped } = await storeFiles(deps, mail.files);
+    const { stored, skipped } = await keep(mail.files);
     const title = mail.subject || mail.text.split('\n').find((line) => line.trim())?.trim().slice(0, 200) || deps.translate('mailin.no_subject');
     const description = [mail.text || (stored.length ? '' : deps.translate('mailin.no_text')), ...skipped].filter(Boolean).join('\n\n');
     const ticket = await deps.tickets.open(actor, { title: title.slice(0, 200), description, department: mailbox.department, source: 'email', attachments: stored, origin }, 'email');
     return { kind: 'ticket', number: ticket.number };
   } catch (error) {
+    await Promise.all(saved.map((file) => deps.files.discard(file.fileId).catch(() => undefined)));
     if (!isHelpdeskError(error) || error.httpStatus >= 500) throw error;
     return refuse(deps, mail, error.code.toLowerCase(), `error.${error.code}`, { number: found?.ticket.number ?? '', ...error.params });
   }

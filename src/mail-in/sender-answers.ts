@@ -18,7 +18,7 @@ export function senderAnswers(deps: { models: Models; mailer: Pick<Mailer, 'send
     const text = deps.translate(answer.key, answer.params);
     await deps.mailer.send({
       to: answer.to,
-      subject: `Re: ${answer.subject || deps.translate('mailin.no_subject')}`.slice(0, 200),
+      subject: (/^re:/i.test(answer.subject) ? answer.subject : `Re: ${answer.subject || deps.translate('mailin.no_subject')}`).slice(0, 200),
       text,
       html: `<p>${escapeHtml(text)}</p>`,
       messageId: `<refusal.${now.getTime()}.${Math.random().toString(36).slice(2, 10)}@${senderDomain(deps.fromAddress)}>`,

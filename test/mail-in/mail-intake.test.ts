@@ -309,4 +309,23 @@ describe('mail in', () => {
     expect(nobody?.transient).toBe(true);
     expect(nobody?.message).toMatch(/^cannot read imaps:\/\/127\.0\.0\.1:\d+ .*ECONNREFUSED.*tried again later$/);
   });
+
+  it("refuses with an answer a reply from someone who may not comment on that ticket, keeping none of its files", async () => {
+    const { models, connection } = db.current;
+    const ticket = (await models.Ticket.findOne({ title: 'Printer on floor 3 jams' }).lean())!;
+    const files = () => connection.db!.collection('attachments.files').countDocuments();
+    const before = { files: await files(), events: await models.JournalEvent.countDocuments({ ticketNumber: ticket.number }) };
+    await dovecot.deliver(
+      MAILBOX.user,
+      mail({ From: 'olga@corp.example', Subject: `Re: [#${ticket.number}] Printer`, 'Content-Type': 'multipart/mixed; boundary="o"' }, ['--o', 'Content-Type: text/plain', '', 'Mine jams too!', '--o', 'Content-Type: text/plain; name="me.txt"', 'Content-Disposition: attachment; filename="me.txt"', '', 'hello', '--o--'].join('\n')),
+    );
+    expect(await drain()).toMatchObject({ refused: 1, comments: 0 });
+    expect(await files()).toBe(before.files);
+    expect(await models.JournalEvent.countDocuments({ ticketNumber: ticket.number })).toBe(before.events);
+    const toOlga = () => smtp.messages.find((sent) => sent.to.includes('olga@corp.example'));
+    for (let tries = 0; !toOlga() && tries < 100; tries += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Someone who may not see a ticket is not told it exists; the subject gets no second "Re:".
+    expect(toOlga()!.raw).toContain(`Subject: Re: [#${ticket.number}] Printer`);
+    expect(toOlga()!.raw.replace(/=\r?\n/g, '')).toContain(`Ticket #${ticket.number} was not found.`);
+  });
 });
