@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { makeCertificates } from './certificates.js';
 import { freePort } from './free-port.js';
+import { stopServer } from './server-process.js';
 
 export interface Dovecot {
   /** `imaps://localhost:port` and `imap://127.0.0.1:port` (STARTTLS offered). */
@@ -137,14 +138,6 @@ service anvil {
         await client.logout();
       }
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: () => stopServer(child, dir),
   };
 }

@@ -1,12 +1,13 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { makeCertificates } from './certificates.js';
 import { freePort } from './free-port.js';
+import { stopServer } from './server-process.js';
 
 /** A person of the test directory; `uid` names the entry. */
 export interface DirectoryPersonSpec {
@@ -265,14 +266,6 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
       await client.bind(ROOT_DN, ROOT_PASSWORD);
       return client;
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
+    stop: () => stopServer(child, dir),
   };
 }
