@@ -30,7 +30,8 @@ import { systemActor } from './people/system-actor.js';
 import { createAdminAlerts } from './notify/admin-alerts.js';
 import { createDirectorySyncService } from './directory/directory-sync-service.js';
 import { mailIntakeDeps } from './mail-in/mail-intake.js';
-import { mailboxesOf, replyAddressesOf, startMailPoller } from './mail-in/mail-poller.js';
+import { mailboxesOf, replyAddressesOf } from './mail-in/mailboxes.js';
+import { startMailPoller } from './mail-in/mail-poller.js';
 import { smtpRoutes, startSmtpListener } from './mail-in/smtp-listener.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
@@ -104,7 +105,8 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
     logger.info('e-mail: skipped, SMTP_URL is not set');
   }
   const alertAdmins = createAdminAlerts({ models: db.models, channels, mail: reportMail, i18n, logger, clock, locale: org.locale });
-  const directory = org.directory?.ldap ? createDirectorySyncService({ models: db.models, tickets, logger, clock, env: process.env, config: org.directory, alert: alertAdmins }) : null;
+  // Always there: without directory.ldap its REST route answers that none is configured (admins only, as the policy says).
+  const directory = createDirectorySyncService({ models: db.models, tickets, logger, clock, env: process.env, config: org.directory, alert: alertAdmins });
   const delivery = createEventDelivery({ models: db.models, channels, logger, locale: org.locale, clock, email });
   const jobs = createBackgroundJobs({
     db,
@@ -115,7 +117,7 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
     channels,
     locale: org.locale,
     reports: { scheduled: org.reports.scheduled, timezone: org.timezone, i18n, mail: reportMail },
-    ...(directory?.everyMinutes
+    ...(directory.everyMinutes
       ? {
           directory: {
             everyMinutes: directory.everyMinutes,

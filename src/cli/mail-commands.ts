@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import { drainMailbox, emptySummary, type DrainSummary } from '../mail-in/drain-mailbox.js';
 import { describeImapError, openImap } from '../mail-in/imap-session.js';
 import { mailIntakeDeps } from '../mail-in/mail-intake.js';
-import { mailboxesOf } from '../mail-in/mail-poller.js';
+import { mailboxesOf } from '../mail-in/mailboxes.js';
 import { createMailer } from '../notify/email/mailer.js';
 import { createTicketService } from '../tickets/ticket-service.js';
 import type { CliOutput } from './output.js';

@@ -1,7 +1,10 @@
 import type { DirectoryConfig } from '../config/directory-schema.js';
 import type { Models } from '../db/models/index.js';
 import type { Logger } from '../logger.js';
+import { HelpdeskError } from '../errors.js';
+import type { Actor } from '../people/actor.js';
 import type { PeopleActor } from '../people/person-journal.js';
+import { canManageConfiguration } from '../people/policy.js';
 import type { TicketService } from '../tickets/ticket-service.js';
 import { syncDirectory, type DirectorySyncResult } from './sync-directory.js';
 
@@ -26,8 +29,6 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
   const alert = (reason: string, detail: string) =>
     deps.alert?.({ key: `directory-${reason}`, subjectKey: 'alert.directory.subject', textKey: reason === 'too_many_deactivations' ? 'alert.directory.guard' : 'alert.directory.failed', params: { detail } }) ?? Promise.resolve();
   return {
-    /** Whether the org config names a directory. */
-    configured: Boolean(deps.config?.ldap),
     /** The scheduled sync's interval in minutes, or null for none. */
     everyMinutes: deps.config?.ldap ? (deps.config.every ?? null) : null,
     run(options: { dryRun: boolean; actor: PeopleActor; onProgress?: (entries: number) => void }): Promise<DirectorySyncResult> {
@@ -36,6 +37,11 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
         deps.config,
         options,
       );
+    },
+    /** A sync asked for by a person (the REST API): admins only, as the access policy says. */
+    runAs(actor: Actor, dryRun: boolean): Promise<DirectorySyncResult> {
+      if (!canManageConfiguration(actor)) throw new HelpdeskError('ADMIN_ONLY', 'only admins run a directory sync');
+      return this.run({ dryRun, actor: { id: actor.id, name: actor.name } });
     },
     alert,
   };

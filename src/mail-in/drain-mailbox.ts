@@ -24,10 +24,18 @@ function count(summary: DrainSummary, outcome: MailOutcome | 'failed'): void {
   else summary.ignored += 1;
 }
 
+/** Done folders made on each connection: created once, not at every pass. */
+const doneFolders = new WeakMap<ImapFlow, Map<string, string>>();
+
 /** The done folder, created when missing (ALREADYEXISTS is an answer, not an error); its path in the server's separator. */
 async function ensureFolder(client: ImapFlow, path: string[]): Promise<string> {
-  const made = await client.mailboxCreate(path);
-  return made?.path ?? path.join('/');
+  const made = doneFolders.get(client) ?? new Map<string, string>();
+  doneFolders.set(client, made);
+  const known = made.get(path.join('/'));
+  if (known) return known;
+  const created = (await client.mailboxCreate(path))?.path ?? path.join('/');
+  made.set(path.join('/'), created);
+  return created;
 }
 
 /**
@@ -56,29 +64,24 @@ export async function drainMailbox(deps: MailIntakeDeps, client: ImapFlow, mailb
     }
     for (const item of listed) {
       const key = `${mailbox.key}:${uidValidity}:${item.uid}`;
-      const now = deps.clock();
-      const claim = await claims.claim(key, now);
-      if (claim === 'busy') continue;
-      if (claim === 'stale' && (await deps.models.JournalEvent.exists({ 'origin.platform': 'email', 'origin.chatId': key }))) {
-        // Its reader died after the change was stored, before it was recorded: done.
-        await claims.settle(key, 'recovered');
-      } else if (claim !== 'done') {
-        let outcome: MailOutcome | 'failed';
-        try {
-          if (item.size > settings.maxMailMegabytes * 2 ** 20) {
-            outcome = await processTooLarge(deps, item, settings.maxMailMegabytes);
-          } else {
+      const handled = await claims.once(
+        key,
+        deps.clock(),
+        async (): Promise<MailOutcome | 'failed'> => {
+          try {
+            if (item.size > settings.maxMailMegabytes * 2 ** 20) return await processTooLarge(deps, item, settings.maxMailMegabytes);
             const fetched = await client.fetchOne(String(item.uid), { source: true }, { uid: true });
             const raw = fetched && fetched.source ? fetched.source : Buffer.alloc(0);
-            outcome = await processMail(deps, mailbox, await readMail(raw), raw, key);
+            return await processMail(deps, mailbox, await readMail(raw), raw, key);
+          } catch (error) {
+            deps.logger.error({ mailbox: mailbox.key, uid: item.uid, from: item.from, messageId: item.messageId, err: error instanceof Error ? error.message : String(error) }, 'mail in: a mail could not be processed; moved to the done folder as it is');
+            return 'failed';
           }
-        } catch (error) {
-          deps.logger.error({ mailbox: mailbox.key, uid: item.uid, from: item.from, messageId: item.messageId, err: error instanceof Error ? error.message : String(error) }, 'mail in: a mail could not be processed; moved to the done folder as it is');
-          outcome = 'failed';
-        }
-        count(summary, outcome);
-        await claims.settle(key, outcome === 'failed' ? 'failed' : outcome.kind);
-      }
+        },
+        (outcome) => (outcome === 'failed' ? 'failed' : outcome.kind),
+      );
+      if (!handled.handled && handled.reason === 'busy') continue;
+      if (handled.handled) count(summary, handled.result);
       await client.messageMove(String(item.uid), donePath, { uid: true });
     }
   } finally {

@@ -21,12 +21,12 @@ export type ClaimResult = 'claimed' | 'done' | 'busy' | 'stale';
  * caller checks the journal for the change the mail made before doing it again.
  */
 export function mailClaims(models: Models) {
-  const claims = kvScope<Claim>(models, MAIL_CLAIMS_SCOPE);
-  return {
+  const entries = kvScope<Claim>(models, MAIL_CLAIMS_SCOPE);
+  const claims = {
     async claim(key: string, now: Date): Promise<ClaimResult> {
       const until = new Date(now.getTime() + LEASE_MS).toISOString();
-      if (await claims.insertNew(key, { state: 'processing', until })) return 'claimed';
-      const held = await claims.get(key);
+      if (await entries.insertNew(key, { state: 'processing', until })) return 'claimed';
+      const held = await entries.get(key);
       if (!held) return 'busy';
       if (held.state === 'done') return 'done';
       if (new Date(held.until) > now) return 'busy';
@@ -36,6 +36,26 @@ export function mailClaims(models: Models) {
     },
     async settle(key: string, outcome: string): Promise<void> {
       await models.KvEntry.updateOne({ scope: MAIL_CLAIMS_SCOPE, key }, { $set: { 'value.state': 'done', 'value.outcome': outcome } });
+    },
+  };
+  return {
+    ...claims,
+    /**
+     * Handles a mail once across readers: `busy` while another reader holds it, `done` when it
+     * was handled before (or its reader died after storing the change, which the journal shows:
+     * the change carries the claim as its `origin`). A `handle` that throws leaves the claim to
+     * expire, so the mail is tried again later.
+     */
+    async once<T>(key: string, now: Date, handle: () => Promise<T>, label: (result: T) => string): Promise<{ handled: false; reason: 'busy' | 'done' } | { handled: true; result: T }> {
+      const claim = await claims.claim(key, now);
+      if (claim === 'busy' || claim === 'done') return { handled: false, reason: claim };
+      if (claim === 'stale' && (await models.JournalEvent.exists({ 'origin.platform': 'email', 'origin.chatId': key }))) {
+        await claims.settle(key, 'recovered');
+        return { handled: false, reason: 'done' };
+      }
+      const result = await handle();
+      await claims.settle(key, label(result));
+      return { handled: true, result };
     },
   };
 }

@@ -110,24 +110,3 @@ export function startMailPoller(options: MailPollerOptions) {
 }
 
 export type MailPoller = ReturnType<typeof startMailPoller>;
-
-/** The mailboxes of the org config's departments. */
-export function mailboxesOf(departments: { id: string; email?: string | undefined; mailbox?: MailboxRef['settings'] | undefined }[]): MailboxRef[] {
-  return departments.flatMap((department) =>
-    department.mailbox
-      ? [
-          {
-            key: `${department.id}:${department.mailbox.user}@${new URL(department.mailbox.url).host}/${department.mailbox.folder}`,
-            department: department.id,
-            settings: department.mailbox,
-            replyAddress: department.mailbox.replyAddresses && department.email ? department.email.toLowerCase() : null,
-          },
-        ]
-      : [],
-  );
-}
-
-/** The per-ticket reply addresses' base (the department's address) by department, for outgoing notices. */
-export function replyAddressesOf(departments: { id: string; email?: string | undefined; mailbox?: MailboxRef['settings'] | undefined }[]): Map<string, string> {
-  return new Map(departments.flatMap((department) => (department.mailbox?.replyAddresses && department.email ? [[department.id, department.email.toLowerCase()] as [string, string]] : [])));
-}

@@ -60,15 +60,12 @@ export async function startSmtpListener(options: SmtpListenerOptions) {
         const raw = await readStream(stream, route.settings.maxMailMegabytes * 2 ** 20);
         const mail = await readMail(raw);
         const key = `smtp:${route.department}:${mail.messageId ?? createHash('sha256').update(raw).digest('hex')}`;
-        const claim = await claims.claim(key, deps.clock());
-        if (claim === 'done') return;
-        if (claim === 'busy') throw smtpError('this mail is being handled; try again later', 451);
-        if (claim === 'stale' && (await deps.models.JournalEvent.exists({ 'origin.platform': 'email', 'origin.chatId': key }))) {
-          await claims.settle(key, 'recovered');
+        const handled = await claims.once(key, deps.clock(), () => processMail(deps, route, mail, raw, key), (result) => result.kind);
+        if (!handled.handled) {
+          if (handled.reason === 'busy') throw smtpError('this mail is being handled; try again later', 451);
           return;
         }
-        const outcome = await processMail(deps, route, mail, raw, key);
-        await claims.settle(key, outcome.kind);
+        const outcome = handled.result;
         logger.info({ to: route.department, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) }, 'mail in (smtp): mail handled');
       })().then(
         () => callback(),

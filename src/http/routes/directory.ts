@@ -62,11 +62,10 @@ export function directoryRoutes(directory: DirectorySyncService | null) {
       },
       async (request) => {
         const actor = actorOf(request);
-        if (actor.role !== 'admin') throw new HelpdeskError('ADMIN_ONLY', 'only admins run a directory sync');
         if (!directory) throw new HelpdeskError('DIRECTORY_NOT_CONFIGURED', 'no directory', { detail: 'the org config has no directory.ldap', reason: 'not_configured' });
         const dryRun = request.body?.dryRun ?? false;
         try {
-          const result = await directory.run({ dryRun, actor: { id: actor.id, name: actor.name } });
+          const result = await directory.runAs(actor, dryRun);
           return { ...result.summary, dryRun, runId: result.runId, changes: result.changes, rejectedEntries: result.rejected };
         } catch (failure) {
           if (isDirectoryError(failure)) throw asHelpdeskError(failure);
