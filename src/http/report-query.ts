@@ -81,7 +81,7 @@ export function readReportQuery(query: ReportQuery, reports: Pick<ReportService,
   const parsed = reports.parseStats(text);
   if (parsed.kind === 'stats') return { ok: true, period: parsed.period, grouping };
   // Only the order and the length of a range are left to be wrong here.
-  const params = { from: from ?? '', to: to ?? '', days: MAX_PERIOD_DAYS };
+  const params = { from: from ?? '', to: to ?? '', count: MAX_PERIOD_DAYS };
   fail('to', t(parsed.key === 'report.error.period_length' ? 'length' : 'order', params));
   return { ok: false, fields };
 }

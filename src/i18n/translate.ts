@@ -51,10 +51,12 @@ export function createI18n(catalogs: Map<string, Messages>, defaultLocale: strin
    * "3 события", "5 событий"); `name` alone serves every count the language gives no form for.
    */
   const pluralForm = (language: string, messages: Messages | undefined, key: string, count: unknown): string | undefined => {
-    if (typeof count !== 'number' || !messages) return undefined;
+    // A count may come as the text of a stored number ("7"), as journal fields are shown.
+    const value = typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : count;
+    if (typeof value !== 'number' || !messages) return undefined;
     let rules = plurals.get(language);
     if (!rules) plurals.set(language, (rules = new Intl.PluralRules(language)));
-    return messages[`${key}#${rules.select(count)}`];
+    return messages[`${key}#${rules.select(value)}`];
   };
   const translate: Translate = (locale, key, params = {}) => {
     const language = resolveLocale(locale);

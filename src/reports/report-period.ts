@@ -95,7 +95,7 @@ export function parsePeriod(text: string, timeZone: string, now: Date): ReportPe
   if (!range || !isCalendarDate(range[1]!) || !isCalendarDate(range[2]!)) return { key: 'report.error.period', params: { value: text.trim() } };
   const [, first, last] = range as unknown as [string, string, string];
   if (last < first) return { key: 'report.error.period_order', params: { value: typed } };
-  if (daysBetween(first, last) + 1 > MAX_PERIOD_DAYS) return { key: 'report.error.period_length', params: { value: typed, days: MAX_PERIOD_DAYS } };
+  if (daysBetween(first, last) + 1 > MAX_PERIOD_DAYS) return { key: 'report.error.period_length', params: { value: typed, count: MAX_PERIOD_DAYS } };
   return periodOf(typed, first, last, timeZone, now);
 }
 

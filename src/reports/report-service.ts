@@ -88,7 +88,7 @@ export function createReportService(deps: ReportServiceDeps) {
           path,
         );
         const { size } = await stat(path);
-        const caption = translate(locale, 'report.caption', { first: period.firstDay, last: period.lastDay, grouping: translate(locale, `report.grouping.${grouping}`), tickets: result.tickets });
+        const caption = translate(locale, 'report.caption', { first: period.firstDay, last: period.lastDay, grouping: translate(locale, `report.grouping.${grouping}`), count: result.tickets });
         return { path, fileName, contentType: XLSX_TYPE, size, caption, result, dispose };
       } catch (error) {
         await dispose();

@@ -51,3 +51,35 @@ describe('locales', () => {
     expect(i18n.resolveLocale('ru,en;q=0.8')).toBe('ru');
   });
 });
+
+describe('plural forms', () => {
+  const i18n = loadI18n(dir);
+  /** The forms each language's plural rules can ask for, beside the base text. */
+  const needed: Record<string, string[]> = { en: ['one'], ru: ['one', 'few', 'many'] };
+
+  it('every count that a word follows has the forms of its language, and counts are called {count}', () => {
+    const wrong: string[] = [];
+    for (const [locale, messages] of Object.entries(catalogs)) {
+      for (const [key, text] of Object.entries(messages)) {
+        if (key.includes('#')) continue;
+        if (/\{(?:days|tickets|max|total)\} \p{L}/u.test(text)) wrong.push(`${locale}:${key} names its count otherwise than {count}`);
+        // "…and 3 more", "3 in total" need no form of their own: the words do not change with the count.
+        if (!/\{count\} (?!(?:more|in)\b)\p{L}/u.test(text)) continue;
+        for (const form of needed[locale] ?? []) if (typeof messages[`${key}#${form}`] !== 'string') wrong.push(`${locale}:${key}#${form} is missing`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('Russian: 1 заявка, 3 заявки, 5 заявок, 11 заявок, 21 заявка; English: 1 ticket, 2 tickets', () => {
+    const ready = (locale: string, count: number) => i18n.translate(locale, 'slack.report.ready', { count });
+    expect([1, 3, 5, 11, 21, 22].map((n) => ready('ru', n))).toEqual(['✅ Отчёт готов: 1 заявка.', '✅ Отчёт готов: 3 заявки.', '✅ Отчёт готов: 5 заявок.', '✅ Отчёт готов: 11 заявок.', '✅ Отчёт готов: 21 заявка.', '✅ Отчёт готов: 22 заявки.']);
+    expect([1, 2].map((n) => ready('en', n))).toEqual(['✅ The report is ready: 1 ticket.', '✅ The report is ready: 2 tickets.']);
+  });
+
+  it('takes a count stored as text ("1" day of an auto-close in the journal)', () => {
+    expect(i18n.translate('ru', 'event.auto_closed', { actor: 'Helpdesk', count: '1' })).toBe('Helpdesk: заявка закрыта автоматически, ответа не было 1 день');
+    expect(i18n.translate('en', 'event.auto_closed', { actor: 'Helpdesk', count: '7' })).toBe('Helpdesk closed the ticket automatically after 7 days without a reply');
+    expect(i18n.translate('ru', 'event.auto_closed', { actor: 'Helpdesk', count: '?' })).toBe('Helpdesk: заявка закрыта автоматически, ответа не было ? дней');
+  });
+});

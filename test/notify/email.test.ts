@@ -195,7 +195,7 @@ describe('which events are mailed to whom', () => {
   it('says so when a ticket was closed automatically, and that the team is still working', () => {
     const auto = systemEvent(ticket, 'status_changed', { status: 'closed', auto: true, days: 7 });
     expect(render(ticket, { ...auto, internal: false }).text).toContain('was closed automatically: there was no reply for 7 days');
-    expect(render(ticket, { ...auto, internal: false }, { locale: 'ru' }).text).toContain('закрыта автоматически: ответа не было 7 дн.');
+    expect(render(ticket, { ...auto, internal: false }, { locale: 'ru' }).text).toContain('закрыта автоматически: ответа не было 7 дней.');
     expect(render(ticket, { ...systemEvent(ticket, 'still_working', {}), internal: false }).text).toContain('We are still working on your ticket');
   });
 

@@ -230,7 +230,7 @@ describe('slack: SLA alerts, escalations and automatic notices', { timeout: TEST
     expect(JSON.stringify(notice!.blocks)).toContain('"action_id":"rate.5"');
     await speaks(h.people.rita, 'ru');
     const [ru] = await direct(h.people.rita, step, 'requester', 'ru');
-    expect(sectionTexts(ru)).toContain(`🔒 Заявка #${ticket.number} «Quiet case» закрыта автоматически: ответа не было 5 дн.`);
+    expect(sectionTexts(ru)).toContain(`🔒 Заявка #${ticket.number} «Quiet case» закрыта автоматически: ответа не было 5 дней.`);
     await speaks(h.people.rita, null);
   });
 

@@ -210,7 +210,7 @@ describe('telegram: SLA alerts, escalations and automatic notices', { timeout: T
     expect(notice!.text).toContain(`Still a problem? Send /new to open a new ticket and mention #${ticket.number}.`);
     expect(JSON.stringify(notice!.reply_markup)).toContain('⭐');
     const [ru] = await direct(h.people.rita.user, step, 'requester', 'ru');
-    expect(ru!.text).toContain(`🔒 Заявка #${ticket.number} «Quiet case» закрыта автоматически: ответа не было 5 дн.`);
+    expect(ru!.text).toContain(`🔒 Заявка #${ticket.number} «Quiet case» закрыта автоматически: ответа не было 5 дней.`);
 
     await h.telegram.channel.updateCard(String(h.groups.it.id), String((await h.card(h.groups.it, ticket.number)).message_id), () => ticketCardOf(h.models, step.ticket, 'en'));
     expect((await h.card(h.groups.it, ticket.number)).text).toContain('Helpdesk closed the ticket automatically after 5 days without a reply');

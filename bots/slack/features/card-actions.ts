@@ -166,7 +166,7 @@ export function cardActionsFeature(app: App, services: SlackServices): void {
     (view, tr) => {
       const errors: Record<string, string> = {};
       if (!value(view, 'text') && files(view).length === 0) errors.text = tr.t('slack.modal.required');
-      if (files(view).length > MAX_FILES) errors.files = tr.t('slack.modal.too_many_files', { max: MAX_FILES });
+      if (files(view).length > MAX_FILES) errors.files = tr.t('slack.modal.too_many_files', { count: MAX_FILES });
       try {
         services.slackFiles.checkSizes(files(view));
       } catch (error) {

@@ -88,7 +88,7 @@ async function checkForm(services: SlackServices, tr: Translator, values: StateV
   if (category && categoryDepartment !== department) errors.category = tr.t('slack.modal.category_mismatch');
   if (!description) errors.description = tr.t('slack.modal.required');
   if (priority && !priorities.includes(priority as Priority)) errors.priority = tr.t('slack.modal.required');
-  if (files.length > MAX_FILES) errors.files = tr.t('slack.modal.too_many_files', { max: MAX_FILES });
+  if (files.length > MAX_FILES) errors.files = tr.t('slack.modal.too_many_files', { count: MAX_FILES });
   try {
     services.slackFiles.checkSizes(files);
   } catch (error) {

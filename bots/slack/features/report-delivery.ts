@@ -79,7 +79,7 @@ export function createReportDelivery(deps: ReportDeliveryDeps) {
       logger.info({ user: userId, period: period.name, grouping, tickets: file.result.tickets, bytes: file.size }, 'slack: report delivered');
       // The file is there: a progress message that cannot be turned into "ready" must not say "failed".
       await api
-        .call('chat.update', { channel, ts, text: tr.t('slack.report.ready', { tickets: file.result.tickets }) })
+        .call('chat.update', { channel, ts, text: tr.t('slack.report.ready', { count: file.result.tickets }) })
         .catch((error: unknown) => logger.warn({ err: describeSlackError(error), user: userId }, 'slack: the report progress could not be marked ready'));
     } catch (error) {
       await failed(recipient, 'report', error, progress);

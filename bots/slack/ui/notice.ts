@@ -47,7 +47,7 @@ function isAutoClose(notice: DirectNotice): boolean {
 function alertHeader(tr: Translator, notice: DirectNotice): string | null {
   const { ticket, event, audience } = notice;
   if (audience === 'requester' && isAutoClose(notice)) {
-    return tr.t('notice.requester.auto_closed', { number: ticket.number, title: escapeMrkdwn(truncate(ticket.title, TITLE_MAX)), days: field(event.after?.days) || '?' });
+    return tr.t('notice.requester.auto_closed', { number: ticket.number, title: escapeMrkdwn(truncate(ticket.title, TITLE_MAX)), count: field(event.after?.days) || '?' });
   }
   const key = `notice.${event.type}.${audience}`;
   if (!alertNotices.has(key)) return null;

@@ -27,7 +27,7 @@ export function describeEvent(tr: Translator, event: JournalEvent, departmentNam
     case 'priority_changed':
       return tr.html('event.priority_changed', { actor, priority: tr.t(`priority.${field(after.priority)}`) });
     case 'status_changed':
-      if (after.auto === true) return tr.html('event.auto_closed', { actor, days: field(after.days) || '?' });
+      if (after.auto === true) return tr.html('event.auto_closed', { actor, count: field(after.days) || '?' });
       return tr.html('event.status_changed', { actor, status: tr.t(`status.${field(after.status)}`) });
     case 'sla_reminder':
     case 'sla_breached':

@@ -42,7 +42,7 @@ function isAutoClose(notice: DirectNotice): boolean {
 function alertHeader(tr: Translator, notice: DirectNotice, timeZone: string): Html | null {
   const { ticket, event, audience } = notice;
   if (audience === 'requester' && isAutoClose(notice)) {
-    return tr.html('notice.requester.auto_closed', { number: ticket.number, title: truncate(ticket.title, TITLE_MAX), days: field(event.after?.days) || '?' });
+    return tr.html('notice.requester.auto_closed', { number: ticket.number, title: truncate(ticket.title, TITLE_MAX), count: field(event.after?.days) || '?' });
   }
   const key = `notice.${event.type}.${audience}`;
   if (!alertNotices.has(key)) return null;

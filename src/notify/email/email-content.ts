@@ -81,7 +81,7 @@ function requesterContent(input: TicketEmailInput): EmailContent | null {
       if (status === 'resolved') return plain('email.requester.resolved', { rating: true, notes: [] });
       if (status === 'closed') {
         const days = typeof event.after.days === 'number' ? event.after.days : null;
-        const lead = event.after.auto === true && days !== null ? { key: 'email.requester.closed_auto', params: { ...params, days } } : { key: 'email.requester.closed', params };
+        const lead = event.after.auto === true && days !== null ? { key: 'email.requester.closed_auto', params: { ...params, count: days } } : { key: 'email.requester.closed', params };
         return plain(lead.key, { lead, rating: ticket.rating === null, notes: [] });
       }
       return null;

@@ -28,7 +28,7 @@ export function newTicketInput(services: BotServices): Composer<BotContext> {
 
     if (ref && ['description', 'files', 'summary'].includes(dialog.step)) {
       if (dialog.files.length >= MAX_DRAFT_FILES) {
-        await ctx.reply(ctx.t('tg.new.too_many_files', { max: MAX_DRAFT_FILES }));
+        await ctx.reply(ctx.t('tg.new.too_many_files', { count: MAX_DRAFT_FILES }));
         return;
       }
       const file = await addDraftFile(services, dialog, ref);
