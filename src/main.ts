@@ -19,7 +19,6 @@ import { createBackgroundJobs } from './jobs/background-jobs.js';
 import { ChannelRegistry } from './notify/channel.js';
 import { createEventDelivery, type EmailOutlet } from './notify/deliver-event.js';
 import { createEmailOutlet } from './notify/email/email-outlet.js';
-import { createMailer } from './notify/email/mailer.js';
 import type { ReportMail } from './reports/scheduled/send-scheduled-reports.js';
 import { removeStaleReportDirectories } from './reports/report-files.js';
 import { createReportService } from './reports/report-service.js';
@@ -29,10 +28,7 @@ import { offboardDeactivated } from './people/offboard.js';
 import { systemActor } from './people/system-actor.js';
 import { createAdminAlerts } from './notify/admin-alerts.js';
 import { createDirectorySyncService } from './directory/directory-sync-service.js';
-import { mailIntakeDeps } from './mail-in/mail-intake.js';
 import { mailboxesOf, replyAddressesOf } from './mail-in/mailboxes.js';
-import { startMailPoller } from './mail-in/mail-poller.js';
-import { smtpRoutes, startSmtpListener } from './mail-in/smtp-listener.js';
 import { repairJournal } from './tickets/journal.js';
 import { createTicketService } from './tickets/ticket-service.js';
 
@@ -92,6 +88,9 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   let email: EmailOutlet | null = null;
   let reportMail: ReportMail | null = null;
   if (env.smtp) {
+    // The mail libraries (nodemailer; mailparser, imapflow and smtp-server below) load only
+    // where they are configured: a chat-only helpdesk does not carry them in memory.
+    const { createMailer } = await import('./notify/email/mailer.js');
     const mailer = createMailer(env.smtp, logger);
     shutdown.add('mailer', async () => mailer.close());
     // Not awaited: a server that is down must not hold the start; its mails wait in the outbox.
@@ -193,19 +192,22 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   await jobs.start();
   // Mail in: each department's mailbox on its own connection and loop (none when no department has one).
   const mailboxes = mailboxesOf(org.departments);
-  if (mailboxes.length > 0) {
+  const mailIntake = mailboxes.length > 0 || env.mailInSmtp ? await import('./mail-in/mail-intake.js') : null;
+  if (mailIntake && mailboxes.length > 0) {
+    const { startMailPoller } = await import('./mail-in/mail-poller.js');
     const poller = startMailPoller({
-      deps: mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      deps: mailIntake.mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
       mailboxes,
       env: process.env,
       logger,
     });
     shutdown.add('mail in', () => poller.stop());
   }
-  if (env.mailInSmtp) {
+  if (mailIntake && env.mailInSmtp) {
+    const { smtpRoutes, startSmtpListener } = await import('./mail-in/smtp-listener.js');
     const routes = smtpRoutes(org.departments, mailboxes);
     const listener = await startSmtpListener({
-      deps: mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      deps: mailIntake.mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
       routes,
       ...env.mailInSmtp,
       logger,

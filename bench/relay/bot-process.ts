@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage } from './child-protocol.js';
 
@@ -15,6 +16,12 @@ export interface Counters {
  * A bot under test in a process of its own, so its memory is its own and the benchmark's fakes
  * do not count; it reports its database commands and memory when asked.
  */
+/** The V8 flags `npm start` gives the helpdesk (package.json), so the benchmark runs it the same way. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.match(/--max-[\w-]+=\d+/g) ?? [];
+}
+
 export class BotProcess {
   private readonly waiting: ((message: ChildMessage) => void)[] = [];
   private exited: Promise<number | null>;
@@ -26,11 +33,17 @@ export class BotProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** Starts `script` (a file of this folder) through tsx and waits until it says it is ready. */
+  /**
+   * Starts `script` (a file of this folder) as compiled by `npm run bench` into dist/ (the
+   * helpdesk runs compiled in production, and tsx's own memory would count against it), and
+   * waits until it says it is ready. The helpdesk gets the V8 flags of `npm start`.
+   */
   static async start(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<BotProcess> {
-    const path = fileURLToPath(new URL(script, import.meta.url));
+    const path = fileURLToPath(new URL(`../../dist/bench/relay/${script.replace(/^\.\//, '').replace(/\.ts$/, '.js')}`, import.meta.url));
+    // RELAY_FLOOR_FLAGS gives the floor flags too, to compare like with like (see BENCHMARKS.md).
+    const flags = script.includes('helpdesk') ? startFlags() : (process.env.RELAY_FLOOR_FLAGS?.split(' ').filter(Boolean) ?? []);
     const profile = process.env.RELAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RELAY_CPU_PROF}`] : [];
-    const child = fork(path, [], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path, [], { execArgv: [...flags, ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const process_ = new BotProcess(child);
     const ready = await Promise.race([
       process_.next(),

@@ -6,7 +6,7 @@ import type { Actor } from '../people/actor.js';
 import type { PeopleActor } from '../people/person-journal.js';
 import { canManageConfiguration } from '../people/policy.js';
 import type { TicketService } from '../tickets/ticket-service.js';
-import { syncDirectory, type DirectorySyncResult } from './sync-directory.js';
+import type { DirectorySyncResult } from './sync-directory.js';
 
 /** How the sync tells admins what only they can fix; the notifier (chat, e-mail) is the caller's. */
 export type DirectoryAlert = (alert: { key: string; subjectKey: string; textKey: string; params: Record<string, string | number> }) => Promise<unknown>;
@@ -31,7 +31,9 @@ export function createDirectorySyncService(deps: DirectorySyncServiceDeps) {
   return {
     /** The scheduled sync's interval in minutes, or null for none. */
     everyMinutes: deps.config?.ldap ? (deps.config.every ?? null) : null,
-    run(options: { dryRun: boolean; actor: PeopleActor; onProgress?: (entries: number) => void }): Promise<DirectorySyncResult> {
+    async run(options: { dryRun: boolean; actor: PeopleActor; onProgress?: (entries: number) => void }): Promise<DirectorySyncResult> {
+      // The LDAP client loads with the first sync: a helpdesk without a directory never carries it.
+      const { syncDirectory } = await import('./sync-directory.js');
       return syncDirectory(
         { models: deps.models, tickets: deps.tickets, logger: deps.logger, clock: deps.clock, env: deps.env, onGuardStop: (message) => alert('too_many_deactivations', message).then(() => undefined) },
         deps.config,

@@ -2,11 +2,22 @@ import { createRequire } from 'node:module';
 import type ExcelJS from 'exceljs';
 
 const require = createRequire(import.meta.url);
-// exceljs's own drawing and content-type writers, so the picture is written the way its
-// in-memory workbook writes one (and reads back with it and with Excel).
-const DrawingXform = require('exceljs/lib/xlsx/xform/drawing/drawing-xform.js') as new () => { prepare(model: unknown): void; toXml(model: unknown): string };
-const RelationshipsXform = require('exceljs/lib/xlsx/xform/core/relationships-xform.js') as new () => { toXml(model: unknown): string };
-const ContentTypesXform = require('exceljs/lib/xlsx/xform/core/content-types-xform.js') as new () => { toXml(model: unknown): string };
+type Xform = new () => { toXml(model: unknown): string };
+type DrawingXform = new () => { prepare(model: unknown): void; toXml(model: unknown): string };
+/**
+ * exceljs's own drawing and content-type writers, so the picture is written the way its
+ * in-memory workbook writes one (and reads back with it and with Excel). Required at the first
+ * picture: exceljs is loaded only by the reports that need it.
+ */
+let xforms: { Drawing: DrawingXform; Relationships: Xform; ContentTypes: Xform } | null = null;
+function exceljsXforms() {
+  xforms ??= {
+    Drawing: require('exceljs/lib/xlsx/xform/drawing/drawing-xform.js') as DrawingXform,
+    Relationships: require('exceljs/lib/xlsx/xform/core/relationships-xform.js') as Xform,
+    ContentTypes: require('exceljs/lib/xlsx/xform/core/content-types-xform.js') as Xform,
+  };
+  return xforms;
+}
 
 const DRAWING_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing';
 const IMAGE_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/image';
@@ -73,10 +84,10 @@ export function addStreamingPicture(workbook: ExcelJS.stream.xlsx.WorkbookWriter
       },
     ],
   };
-  const drawingXform = new DrawingXform();
+  const drawingXform = new (exceljsXforms().Drawing)();
   drawingXform.prepare(drawing);
   book.zip.append(drawingXform.toXml(drawing), { name: `xl/drawings/${name}.xml` });
-  book.zip.append(new RelationshipsXform().toXml([{ Id: 'rId1', Type: IMAGE_REL, Target: `../media/${imageName}` }]), { name: `xl/drawings/_rels/${name}.xml.rels` });
+  book.zip.append(new (exceljsXforms().Relationships)().toXml([{ Id: 'rId1', Type: IMAGE_REL, Target: `../media/${imageName}` }]), { name: `xl/drawings/_rels/${name}.xml.rels` });
 
   const rId = sheet._sheetRelsWriter.addRelationship({ Type: DRAWING_REL, Target: `../drawings/${name}.xml` });
   const writePageSetup = sheet._writePageSetup.bind(sheet);
@@ -94,7 +105,7 @@ export function addStreamingPicture(workbook: ExcelJS.stream.xlsx.WorkbookWriter
         media: book.media,
         drawings: book.__drawings,
       };
-      book.zip.append(new ContentTypesXform().toXml(model), { name: '[Content_Types].xml' });
+      book.zip.append(new (exceljsXforms().ContentTypes)().toXml(model), { name: '[Content_Types].xml' });
       return Promise.resolve();
     };
   }
