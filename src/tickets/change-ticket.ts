@@ -120,17 +120,21 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
       await rollForward(models, ticket._id, ticket.version);
       continue;
     }
-    // Usually one update applies the change, and the ticket after it is known without reading
-    // it back; the journal is read only when the document lags.
-    let updated: Ticket | null = ticketAfter(ticket, event);
-    if (!(await applyJournalEvent(models, event))) {
+    // The claimed event is the change, whatever the document says yet: its subscribers (the
+    // outbox storing its deliveries, the SLA watch) work on the ticket as it is after the event
+    // while the document is updated, saving the change a round trip. Usually one update applies
+    // it, and the ticket after it is known without reading it back; the journal is read only
+    // when the document lags.
+    const after = ticketAfter(ticket, event);
+    const [applied] = await Promise.all([applyJournalEvent(models, event), notifyListeners(deps, event, after)]);
+    let updated: Ticket | null = after;
+    if (!applied) {
       const stored = await models.Ticket.findById(ticket._id).select({ version: 1 }).lean<Pick<Ticket, 'version'>>();
       if (stored) await rollForward(models, ticket._id, stored.version);
       updated = await models.Ticket.findById(ticket._id).lean<Ticket>();
     }
     if (!updated) throw new Error(`ticket ${ticket.number} vanished`);
     deps.recent.remember(updated);
-    await notifyListeners(deps, event, updated);
     return { ticket: updated, event };
   }
   throw new HelpdeskError('VERSION_CONFLICT', `ticket #${request.number} is changing too fast, try again`, {

@@ -106,7 +106,7 @@ describe('REST API: 413 and 415', () => {
     expect(response.status).toBe(413);
     expect(response.body.error).toEqual({ code: 'FILE_TOO_LARGE', message: 'A file is too large: the limit is 1024 bytes.' });
     const ru = await api.call(org.requester.token, 'POST', '/api/v1/tickets', form.payload, { ...form.headers, 'accept-language': 'ru' });
-    expect(ru.body.error.message).toBe('Файл слишком большой: предел 1024 байт.');
+    expect(ru.body.error.message).toBe('Файл слишком большой: предел в байтах — 1024.');
     const exact = multipart([['department', 'it'], ['description', 'exactly at the limit']], [{ name: 'edge.bin', data: Buffer.alloc(1024, 2) }]);
     expect((await api.call(org.requester.token, 'POST', '/api/v1/tickets', exact.payload, exact.headers)).status).toBe(201);
     const after = await counts();
