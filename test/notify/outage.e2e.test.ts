@@ -39,8 +39,8 @@ beforeAll(async () => {
   ]);
   invalidateDepartments(h.models);
   // Ivan works for Operations too, Inna for Facilities.
-  ivan = actorFromPerson((await h.models.Person.findByIdAndUpdate(h.people.ivan.person._id, { $set: { departments: ['it', 'ops'] } }, { new: true }).lean())!);
-  inna = actorFromPerson((await h.models.Person.findByIdAndUpdate(h.people.inna.person._id, { $set: { departments: ['it', 'facilities'] } }, { new: true }).lean())!);
+  ivan = actorFromPerson((await h.models.Person.findByIdAndUpdate(h.people.ivan.person._id, { $set: { departments: ['it', 'ops'] } }, { returnDocument: 'after' }).lean())!);
+  inna = actorFromPerson((await h.models.Person.findByIdAndUpdate(h.people.inna.person._id, { $set: { departments: ['it', 'facilities'] } }, { returnDocument: 'after' }).lean())!);
   await forgetPeople(h.models);
 });
 
