@@ -77,7 +77,7 @@ export interface Send {
   run(): Promise<void>;
 }
 
-/** What an event owes to each lane, in order; a lane's sends run one after another. */
+/** What an event owes to each lane; a lane's sends to one chat run one after another, in this order. */
 export interface DeliveryPlan {
   ticketNumber: number;
   lanes: Map<Lane, Send[]>;
@@ -176,24 +176,34 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   }
 
   /**
-   * Runs one lane's sends in order. A refusal for good (a blocked bot) is logged and the
+   * Runs one lane's sends: each chat's in order, chats side by side. A refusal for good (a blocked bot) is logged and the
    * rest goes on; a failure that may pass is retried with the whole lane, whose other
    * messages are then already claimed as sent.
    */
   async function runLane(sends: Send[], ticketNumber: number | string): Promise<void> {
     const retryable: { target: string; error: unknown }[] = [];
-    for (const send of sends) {
-      try {
-        await send.run();
-      } catch (error) {
-        if (error instanceof ChannelError && !error.retryable) {
-          logger.warn({ err: error, ticket: ticketNumber, target: send.target }, `${send.what} not delivered: the platform refused it for good`);
-          continue;
+    // Sends to different chats do not wait for each other (the requester's answer does not
+    // wait for the card's edit in the group); those to one chat keep their order. The lane
+    // takes the ticket's next event only when all are done, so each chat still gets the
+    // ticket's messages in journal order.
+    const byTarget = new Map<string, Send[]>();
+    for (const send of sends) byTarget.set(send.target, [...(byTarget.get(send.target) ?? []), send]);
+    await Promise.all(
+      [...byTarget.values()].map(async (inOrder) => {
+        for (const send of inOrder) {
+          try {
+            await send.run();
+          } catch (error) {
+            if (error instanceof ChannelError && !error.retryable) {
+              logger.warn({ err: error, ticket: ticketNumber, target: send.target }, `${send.what} not delivered: the platform refused it for good`);
+              continue;
+            }
+            logger.warn({ err: error, ticket: ticketNumber, target: send.target }, `${send.what} delivery failed: will retry`);
+            retryable.push({ target: `${send.what} ${send.target}`, error });
+          }
         }
-        logger.warn({ err: error, ticket: ticketNumber, target: send.target }, `${send.what} delivery failed: will retry`);
-        retryable.push({ target: `${send.what} ${send.target}`, error });
-      }
-    }
+      }),
+    );
     if (retryable.length) throw new DeliveryIncomplete(retryable);
   }
 
