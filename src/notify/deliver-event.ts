@@ -176,9 +176,9 @@ export function createEventDelivery(options: EventDeliveryOptions) {
   }
 
   /**
-   * Runs one lane's sends: each chat's in order, chats side by side. A refusal for good (a blocked bot) is logged and the
-   * rest goes on; a failure that may pass is retried with the whole lane, whose other
-   * messages are then already claimed as sent.
+   * Runs one lane's sends: each chat's in order, chats side by side. A refusal for good (a
+   * blocked bot) is logged and the rest goes on; a failure that may pass is retried with the
+   * whole lane, whose other messages are then already claimed as sent.
    */
   async function runLane(sends: Send[], ticketNumber: number | string): Promise<void> {
     const retryable: { target: string; error: unknown }[] = [];
