@@ -1,3 +1,4 @@
+import { HelpdeskError } from '../errors.js';
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Ticket } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
@@ -9,6 +10,19 @@ import type { TicketDeps } from './ticket-deps.js';
 /** One ticket the actor may see (TICKET_NOT_FOUND otherwise). */
 export function getTicket(deps: TicketDeps, actor: Actor, number: number): Promise<Ticket> {
   return loadTicket(deps, actor, number);
+}
+
+/**
+ * For what only offers a form on a ticket (a Reply modal): the ticket as this process's last
+ * change left it, when that was moments ago, else the stored one. Never for a change or for
+ * what is shown as the ticket's state: the change made from the form decides again on the
+ * stored ticket, so a guess one change old costs at most a form that is then refused.
+ */
+export async function getTicketForForm(deps: TicketDeps, actor: Actor, number: number): Promise<Ticket> {
+  const remembered = deps.recent.get(number);
+  if (!remembered) return loadTicket(deps, actor, number);
+  if (!can(actor, 'view', remembered)) throw new HelpdeskError('TICKET_NOT_FOUND', `ticket #${number} not found`, { number });
+  return remembered;
 }
 
 /** The ticket's history; internal notes only for staff who see the ticket as staff. */

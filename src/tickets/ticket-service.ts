@@ -15,7 +15,7 @@ import type { CommentInput } from './comment-input.js';
 import { replyToTicket } from './reply-to-ticket.js';
 import { assignTicket } from './assign-ticket.js';
 import { changeStatus, type StatusCommand } from './change-status.js';
-import { getJournal, getTicket } from './get-ticket.js';
+import { getJournal, getTicket, getTicketForForm } from './get-ticket.js';
 import { RecentTickets } from './recent-tickets.js';
 import { listTickets, type TicketFilter } from './list-tickets.js';
 import { openTicket, type OpenTicketInput } from './open-ticket.js';
@@ -62,6 +62,7 @@ export function createTicketService(options: TicketServiceOptions) {
     rate: (actor: Actor, number: number, input: { score: number; comment?: string | null }, via: Via) =>
       rateTicket(deps, actor, number, input, via),
     get: (actor: Actor, number: number) => getTicket(deps, actor, number),
+    getForForm: (actor: Actor, number: number) => getTicketForForm(deps, actor, number),
     /** Automatic changes, by the system actor (src/people/system-actor.ts). */
     recordSlaStep: (actor: Actor, number: number, target: SlaTargetName, kind: SlaStepKind) => recordSlaStep(deps, actor, number, target, kind),
     alertOnDuty: (actor: Actor, number: number) => alertOnDuty(deps, actor, number),

@@ -224,6 +224,21 @@ describe('ticket service', () => {
     expect((await service.get(people.agent, number)).assigneeName).toBe('agent');
   });
 
+  it('offers a form on the ticket as its own last change left it, and hides it still from who may not see it', async () => {
+    const { number } = await service.open(people.req, { description: 'form guess', department: 'it', source: 'api' }, 'api');
+    await service.take(people.agent, number, 'api');
+    // Another instance changes the ticket: this one's guess is now a change old.
+    const elsewhere = createTicketService({ models: db.current.models, clock, logger: pino({ level: 'silent' }), timezone: 'Europe/Moscow' });
+    await elsewhere.setPriority(people.agent, number, 'urgent', 'api');
+    expect((await service.getForForm(people.agent, number)).priority).not.toBe('urgent');
+    expect((await service.get(people.agent, number)).priority).toBe('urgent');
+    expect(await code(service.getForForm(people.hrAgent, number))).toBe('TICKET_NOT_FOUND');
+    expect(await code(service.getForForm(people.other, number))).toBe('TICKET_NOT_FOUND');
+    // The change made from the form decides on the stored ticket.
+    await service.reply(people.agent, number, { text: 'from the form' }, 'api');
+    expect((await service.get(people.agent, number)).priority).toBe('urgent');
+  });
+
   it('repairs a journal event lost between the ticket write and the journal insert', async () => {
     const { number } = await service.open(people.req, { description: 'crash', department: 'it', source: 'api' }, 'api');
     const { event } = await service.take(people.agent, number, 'api');

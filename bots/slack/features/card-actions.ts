@@ -72,9 +72,14 @@ export function cardActionsFeature(app: App, services: SlackServices): void {
     return { number, channel: channel! };
   }
 
-  /** A modal is only opened for someone who may use it. */
+  /**
+   * A modal is only opened for someone who may use it. A comment's modal shows nothing of the
+   * ticket's state beyond its title, so the ticket this process changed moments ago will do
+   * (its submission is checked again on the stored ticket); the others show the current state.
+   */
   async function authorized(actor: Actor, number: number, ...actions: TicketAction[]): Promise<Ticket> {
-    const ticket = await tickets.get(actor, number);
+    const forComment = actions.every((action) => action === 'reply' || action === 'note');
+    const ticket = forComment ? await tickets.getForForm(actor, number) : await tickets.get(actor, number);
     if (!actions.some((action) => can(actor, action, ticket))) {
       throw new HelpdeskError('FORBIDDEN', `not allowed to ${actions.join('/')} #${number}`, { number, action: actions[0]! });
     }
