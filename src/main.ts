@@ -192,22 +192,25 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
   await jobs.start();
   // Mail in: each department's mailbox on its own connection and loop (none when no department has one).
   const mailboxes = mailboxesOf(org.departments);
-  const mailIntake = mailboxes.length > 0 || env.mailInSmtp ? await import('./mail-in/mail-intake.js') : null;
-  if (mailIntake && mailboxes.length > 0) {
+  const intake =
+    mailboxes.length > 0 || env.mailInSmtp
+      ? (await import('./mail-in/mail-intake.js')).mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail })
+      : null;
+  if (intake && mailboxes.length > 0) {
     const { startMailPoller } = await import('./mail-in/mail-poller.js');
     const poller = startMailPoller({
-      deps: mailIntake.mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      deps: intake,
       mailboxes,
       env: process.env,
       logger,
     });
     shutdown.add('mail in', () => poller.stop());
   }
-  if (mailIntake && env.mailInSmtp) {
+  if (intake && env.mailInSmtp) {
     const { smtpRoutes, startSmtpListener } = await import('./mail-in/smtp-listener.js');
     const routes = smtpRoutes(org.departments, mailboxes);
     const listener = await startSmtpListener({
-      deps: mailIntake.mailIntakeDeps({ models: db.models, tickets, files, logger, clock, i18n, locale: org.locale, registrationOpen: org.registration.open, mail: reportMail }),
+      deps: intake,
       routes,
       ...env.mailInSmtp,
       logger,

@@ -6,7 +6,7 @@ import type { CommentOrigin } from './comment-input.js';
 import type { Actor } from '../people/actor.js';
 import { can, type TicketAction } from '../people/policy.js';
 import { applyJournalEvent, claimJournalEvent, rollForward, ticketAfter } from './journal.js';
-import { loadTicket, notifyListeners } from './load-ticket.js';
+import { loadTicket, notifyListeners, visibleTo } from './load-ticket.js';
 import { slaChanges, slaSettingsOf } from './ticket-sla.js';
 import type { TicketDeps, Via } from './ticket-deps.js';
 
@@ -99,8 +99,7 @@ export async function changeTicket(deps: TicketDeps, request: ChangeRequest): Pr
     let ticket: Ticket;
     let event: JournalEvent;
     try {
-      ticket = remembered ?? (await loadTicket(deps, request.actor, request.number));
-      if (remembered && !can(request.actor, 'view', ticket)) throw new HelpdeskError('TICKET_NOT_FOUND', `ticket #${request.number} not found`, { number: request.number });
+      ticket = remembered ? visibleTo(request.actor, remembered, request.number) : await loadTicket(deps, request.actor, request.number);
       if (!can(request.actor, request.action, ticket)) {
         throw new HelpdeskError('FORBIDDEN', `not allowed to ${request.action} ticket #${ticket.number}`, {
           number: ticket.number,

@@ -1,10 +1,9 @@
-import { HelpdeskError } from '../errors.js';
 import type { JournalEvent } from '../db/models/journal-event.js';
 import type { Ticket } from '../db/models/ticket.js';
 import type { Actor } from '../people/actor.js';
 import { can } from '../people/policy.js';
 import { readJournal } from './journal.js';
-import { loadTicket } from './load-ticket.js';
+import { loadTicket, visibleTo } from './load-ticket.js';
 import type { TicketDeps } from './ticket-deps.js';
 
 /** One ticket the actor may see (TICKET_NOT_FOUND otherwise). */
@@ -20,9 +19,7 @@ export function getTicket(deps: TicketDeps, actor: Actor, number: number): Promi
  */
 export async function getTicketForForm(deps: TicketDeps, actor: Actor, number: number): Promise<Ticket> {
   const remembered = deps.recent.get(number);
-  if (!remembered) return loadTicket(deps, actor, number);
-  if (!can(actor, 'view', remembered)) throw new HelpdeskError('TICKET_NOT_FOUND', `ticket #${number} not found`, { number });
-  return remembered;
+  return remembered ? visibleTo(actor, remembered, number) : loadTicket(deps, actor, number);
 }
 
 /** The ticket's history; internal notes only for staff who see the ticket as staff. */

@@ -13,6 +13,11 @@ export async function loadTicket(deps: TicketDeps, actor: Actor, number: number)
   const ticket = Number.isSafeInteger(number)
     ? await deps.models.Ticket.findOne({ number }).lean<Ticket>()
     : null;
+  return visibleTo(actor, ticket, number);
+}
+
+/** The ticket when the actor may see it; else (or when there is none) TICKET_NOT_FOUND. */
+export function visibleTo(actor: Actor, ticket: Ticket | null | undefined, number: number): Ticket {
   if (!ticket || !can(actor, 'view', ticket)) {
     throw new HelpdeskError('TICKET_NOT_FOUND', `ticket #${number} not found`, { number });
   }
