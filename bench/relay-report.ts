@@ -1,4 +1,4 @@
-import type { DirectionResult, RelayRun, RelaySize } from './relay/relay-support.js';
+import { QUIET_MS, type DirectionResult, type RelayRun, type RelaySize } from './relay/relay-support.js';
 import { baselineSlackRelay, helpdeskSlackRelay } from './relay/slack-relay.js';
 import { baselineRelay, helpdeskRelay } from './relay/telegram-relay.js';
 import { fixed, machineDescription, writeSection } from './support.js';
@@ -147,7 +147,7 @@ function sizeSection(platform: Platform, result: SizeResult): { markdown: string
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    '| process RSS, MiB | idle (set up, before the first message) | after the run | peak sampled |',
+    `| process RSS, MiB | idle (set up, then ${QUIET_MS / 1000} s without traffic) | after the run | peak sampled |`,
     '|---|---|---|---|',
     rssRow(platform.baselineName, result.baseline),
     rssRow('helpdesk', result.helpdesk),

@@ -23,6 +23,7 @@ import type { ReportMail } from './reports/scheduled/send-scheduled-reports.js';
 import { removeStaleReportDirectories } from './reports/report-files.js';
 import { createReportService } from './reports/report-service.js';
 import { createShutdown, type Shutdown } from './shutdown.js';
+import { startHeapSettler } from './heap-settler.js';
 import { startChat } from './start-chat.js';
 import { offboardDeactivated } from './people/offboard.js';
 import { systemActor } from './people/system-actor.js';
@@ -217,6 +218,9 @@ async function startParts(env: Env, logger: Logger, clock: Clock, shutdown: Shut
     });
     shutdown.add('mail in (smtp)', () => listener.stop());
   }
+  // After the start's burst and each later one, memory goes back once the process is quiet.
+  const stopSettler = startHeapSettler(logger);
+  shutdown.add('heap settler', async () => stopSettler());
   logger.info({ port: env.port, mailboxes: mailboxes.length }, 'helpdesk started');
   return { app, db, tickets, jobs, telegram, slack, shutdown };
 }

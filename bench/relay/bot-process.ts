@@ -19,7 +19,9 @@ export interface Counters {
 /** The V8 flags `npm start` gives the helpdesk (package.json), so the benchmark runs it the same way. */
 export function startFlags(): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  return pkg.scripts.start.match(/--max-[\w-]+=\d+/g) ?? [];
+  // The flags between `node` and `--import tsx`, which only the source tree needs.
+  const flags = /^node ((?:--[\w-]+(?:=\S+)? )*)--import/.exec(pkg.scripts.start)?.[1] ?? '';
+  return flags.split(' ').filter(Boolean);
 }
 
 export class BotProcess {

@@ -29,8 +29,20 @@ export interface RelayRun {
   /** RSS after the run and the highest sampled, in bytes. */
   rss: number;
   peakRss: number;
-  /** RSS when started and set up, before the first relayed message. */
+  /** RSS when started, set up and then quiet for QUIET_MS, before the first relayed message. */
   idleRss: number;
+}
+
+/**
+ * How long each system sits without traffic before its idle memory is read: a deployment is
+ * idle most of the day, and the helpdesk gives memory back once quiet (src/heap-settler.ts,
+ * which looks every 5 s). Both systems wait the same.
+ */
+export const QUIET_MS = Number(process.env.RELAY_QUIET_MS ?? 12_000);
+
+export async function quietCounters(bot: BotProcess): Promise<Counters> {
+  await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  return bot.counters();
 }
 
 export const APPEAR_TIMEOUT_MS = Number(process.env.RELAY_APPEAR_TIMEOUT_MS ?? 120_000);

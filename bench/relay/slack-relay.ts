@@ -8,7 +8,7 @@ import { SlackSender } from '../../test/slack/support/signed-requests.js';
 import { startSlackFake, type FakeMessage, type FakeSlackChannel, type FakeSlackUser, type SlackFake } from '../../test/slack/support/web-api-fake.js';
 import { Appearances, closedLoop } from './appearances.js';
 import { BotProcess } from './bot-process.js';
-import { APPEAR_TIMEOUT_MS, benchTokens, databaseOf, direction, dropDatabase, finish, inBatches, openAndTake, tag, withMonitoring, type RelayRun, type RelaySize } from './relay-support.js';
+import { APPEAR_TIMEOUT_MS, benchTokens, databaseOf, direction, dropDatabase, finish, inBatches, openAndTake, quietCounters, tag, withMonitoring, type RelayRun, type RelaySize } from './relay-support.js';
 
 const SIGNING_SECRET = 'relay-bench-signing-secret';
 
@@ -78,7 +78,7 @@ export async function helpdeskSlackRelay(serverUri: string, size: RelaySize): Pr
     };
     const cards = await Promise.all(numbers.map((number) => wait(() => rootShowing(fake, c.channel.id, `#${number}`), `card of #${number}`)));
     const roots = await Promise.all(numbers.map((number, i) => wait(() => rootShowing(fake, fake.dmOf(c.requesters[i]!.id), `#${number}`), `DM thread of #${number}`)));
-    const idle = await bot.counters();
+    const idle = await quietCounters(bot);
     const toStaff = await direction(bot, () =>
       closedLoop(size.requesters, size.messages, async (i, m) => {
         const text = tag('a', i, m);
@@ -138,7 +138,7 @@ export async function baselineSlackRelay(serverUri: string, size: RelaySize): Pr
   });
   const sender = new SlackSender(`http://127.0.0.1:${port}`, SIGNING_SECRET, fake);
   try {
-    const idle = await bot.counters();
+    const idle = await quietCounters(bot);
     const toStaff = await direction(bot, () =>
       closedLoop(size.requesters, size.messages, async (i, m) => {
         const text = tag('a', i, m);

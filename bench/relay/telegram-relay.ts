@@ -6,7 +6,7 @@ import { freePort } from '../../test/support/free-port.js';
 import { startBotApiFake, type BotApiFake, type ChatMessage, type FakeChat, type FakeUser } from '../../test/telegram/support/bot-api-fake.js';
 import { Appearances, closedLoop } from './appearances.js';
 import { BotProcess } from './bot-process.js';
-import { APPEAR_TIMEOUT_MS, benchTokens, openAndTake, databaseOf, direction, dropDatabase, finish, inBatches, tag, withMonitoring, type RelayRun, type RelaySize } from './relay-support.js';
+import { APPEAR_TIMEOUT_MS, benchTokens, openAndTake, databaseOf, quietCounters, direction, dropDatabase, finish, inBatches, tag, withMonitoring, type RelayRun, type RelaySize } from './relay-support.js';
 
 export type { DirectionResult, RelayRun, RelaySize } from './relay-support.js';
 
@@ -102,7 +102,7 @@ export async function helpdeskRelay(serverUri: string, size: RelaySize): Promise
   });
   try {
     const targets = await prepareHelpdesk(c, databaseUri, port);
-    const idle = await bot.counters();
+    const idle = await quietCounters(bot);
     const toStaff = await direction(bot, () =>
       closedLoop(size.requesters, size.messages, (i, m) => {
         const text = tag('a', i, m);
@@ -146,7 +146,7 @@ export async function baselineRelay(serverUri: string, size: RelaySize): Promise
     RELAY_GROUP_ID: String(c.group.id),
   });
   try {
-    const idle = await bot.counters();
+    const idle = await quietCounters(bot);
     const lastRelayed: number[] = [];
     const toStaff = await direction(bot, () =>
       closedLoop(size.requesters, size.messages, async (i, m) => {
