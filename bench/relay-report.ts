@@ -39,7 +39,7 @@ const platforms: Record<string, Platform> = {
       '',
       `Measured ${new Date().toISOString().slice(0, 10)}. Each of N requesters has an open ticket taken by an agent of their own. **Requester → staff group**: every requester sends M messages one after another in their private chat with the bot, the next once the last is seen in the department group (the helpdesk shows it as a comment under the ticket's card). **Staff → requester**: every agent answers M times in turn (the helpdesk: answers to the Reply prompt; the bare bot: replies to the relayed message in the group) until the requester's chat shows each. Latency is from the message sent to its appearance, measured by watching the Bot API fake; messages/s counts arrivals over the whole direction. Telegram's limits are lifted for both systems (the fake does not enforce them, the helpdesk's own pacing is set to a million messages a second): this measures the bot, not Telegram.`,
       '',
-      "Both run as processes of their own (`bench/relay/helpdesk-child.ts` starts the helpdesk as `npm start` does, compiled as the Docker image runs it and with the V8 flag of `npm start` and the image, `--max-semi-space-size=16`; `bench/relay/baseline-bot-child.ts` is the floor: a grammY bot with the runner, per message one insert, one lookup and one sendMessage), against the same Bot API fake on 127.0.0.1 and the same database server, with the driver's command monitoring counting database commands. CPU is the bot process's user + system time.",
+      "Both run as processes of their own (`bench/relay/helpdesk-child.ts` starts the helpdesk as `npm start` does, compiled as the Docker image runs it and with the V8 flag of `npm start` and the image, `--max-semi-space-size=16`; `bench/relay/baseline-bot-child.ts` is the floor: a grammY bot with the runner, per message one insert, one lookup and one sendMessage), against the same Bot API fake on 127.0.0.1 and the same database server, with the driver's command monitoring counting database commands. CPU is the bot process's user + system time; DB server CPU is that of the database server's processes on this machine (FerretDB and its PostgreSQL backends, read from /proc) over the direction: the same commands cost the server more on larger documents.",
     ].join('\n'),
     before:
       'Before this design (same machine, same fake, 30 x 7): 54.6 (requester → staff) and 34 (staff → requester) database commands per relayed message, 7.4 and 5.6 messages/s, p50 757 ms and 5 s, RSS 245 MiB after the run.\n\nMemory, measured beside this run (2026-12-07, one round each): with the helpdesk\'s own flag (`--max-semi-space-size=16`) the floor peaks at 122 MiB at 30 x 7 (as without it) and at 190 MiB at 300 x 7 (271 without), so like for like the helpdesk\'s 300 x 7 peak is 2.4× the floor\'s. Without the flag the helpdesk peaked at 276 MiB at 30 x 7. What the helpdesk holds is small: after a full collection at the end of a 300 x 7 direction its heap is about 50 MiB; the peak is garbage waiting for the old generation\'s next collection (220 MiB of heap before it). Sampled over a 30 x 7 direction, the helpdesk allocates about 580 KB per relayed message: about a fifth in grammY\'s middleware chain (a closure and a promise per layer the update passes), a sixth in the Bot API calls (an agent\'s answer costs the send, the card\'s edit and the 👍 reaction on the answer, where the floor makes one call), and the rest in rendering the card, the journal and the outbox.',
@@ -79,6 +79,7 @@ interface Medians {
   lost: number;
   commandsPerMessage: number;
   cpuMsPerMessage: number;
+  serverCpuMsPerMessage: number | null;
 }
 
 function medians(results: DirectionResult[]): Medians {
@@ -92,6 +93,7 @@ function medians(results: DirectionResult[]): Medians {
     lost: Math.max(...results.map((r) => r.lost)),
     commandsPerMessage: of((r) => r.commands / r.messages),
     cpuMsPerMessage: of((r) => r.cpuMs / r.messages),
+    serverCpuMsPerMessage: results.every((r) => r.serverCpuMs !== null) ? of((r) => r.serverCpuMs! / r.messages) : null,
   };
 }
 
@@ -129,7 +131,7 @@ function sizeSection(platform: Platform, result: SizeResult): { markdown: string
     const ours = medians(result.helpdesk.map((run) => run[key]));
     const ratio = ours.seconds / base.seconds;
     const row = (system: string, m: Medians, against: string) =>
-      `| ${name} | ${system} | ${size.requesters * size.messages} | ${fixed(m.seconds, 2)} | ${fixed(m.perSecond, 0)} | ${fixed(m.p50Ms, 0)} | ${fixed(m.p95Ms, 0)} | ${fixed(m.maxMs, 0)} | ${m.lost} | ${fixed(m.commandsPerMessage, 1)} | ${fixed(m.cpuMsPerMessage, 1)} | ${against} |`;
+      `| ${name} | ${system} | ${size.requesters * size.messages} | ${fixed(m.seconds, 2)} | ${fixed(m.perSecond, 0)} | ${fixed(m.p50Ms, 0)} | ${fixed(m.p95Ms, 0)} | ${fixed(m.maxMs, 0)} | ${m.lost} | ${fixed(m.commandsPerMessage, 1)} | ${fixed(m.cpuMsPerMessage, 1)} | ${m.serverCpuMsPerMessage === null ? 'n/a' : fixed(m.serverCpuMsPerMessage, 1)} | ${against} |`;
     rows.push(row(platform.baselineName, base, '1.00×'), row('helpdesk', ours, `${fixed(ratio, 2)}×`));
     verdicts.push(`${label}, ${name}: ${fixed(ratio, 2)}× the floor's time (target ≤ ${TARGET_RATIO}×: ${ratio <= TARGET_RATIO ? 'met' : 'not met'})`);
     if (size.requesters <= 30) verdicts.push(`${label}, ${name}: p95 ${fixed(ours.p95Ms, 0)} ms (target < ${TARGET_P95_MS} ms: ${ours.p95Ms < TARGET_P95_MS ? 'met' : 'not met'})`);
@@ -143,8 +145,8 @@ function sizeSection(platform: Platform, result: SizeResult): { markdown: string
   const markdown = [
     `### ${label} (median of ${result.helpdesk.length} round${result.helpdesk.length === 1 ? "" : "s"})`,
     '',
-    '| direction | system | messages | seconds | messages/s | p50 ms | p95 ms | max ms | lost | DB commands/message | CPU ms/message | time against the floor |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| direction | system | messages | seconds | messages/s | p50 ms | p95 ms | max ms | lost | DB commands/message | CPU ms/message | DB server CPU ms/message | time against the floor |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `| process RSS, MiB | idle (set up, then ${QUIET_MS / 1000} s without traffic) | after the run | peak sampled |`,

@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import { connectDatabase } from '../../src/db/connection.js';
 import { createApiToken } from '../../src/people/api-tokens.js';
 import { summarize, type LatencySummary } from './appearances.js';
+import { serverCpuMs } from './server-cpu.js';
 import { commandsBetween, type BotProcess, type Counters } from './bot-process.js';
 
 /** What the Telegram and the Slack relay benchmarks share. */
@@ -19,6 +20,8 @@ export interface DirectionResult extends LatencySummary {
   byCommand: Record<string, number>;
   /** CPU time of the bot's process during the direction. */
   cpuMs: number;
+  /** CPU time of the database server's processes during the direction (null: not measurable here). */
+  serverCpuMs: number | null;
 }
 
 export interface RelayRun {
@@ -69,9 +72,12 @@ export async function api(port: number, token: string, path: string, body?: unkn
 
 export async function direction(bot: BotProcess, run: () => Promise<{ latencies: (number | null)[]; seconds: number }>): Promise<DirectionResult> {
   const before = await bot.counters();
+  const serverBefore = serverCpuMs();
   const { latencies, seconds } = await run();
+  const serverAfter = serverCpuMs();
   const after = await bot.counters();
-  return { ...summarize(latencies, seconds), ...commandsBetween(before, after) };
+  const serverCpu = serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore;
+  return { ...summarize(latencies, seconds), ...commandsBetween(before, after), serverCpuMs: serverCpu };
 }
 
 export async function finish(bot: BotProcess, idle: Counters): Promise<{ rss: number; peakRss: number; idleRss: number }> {
