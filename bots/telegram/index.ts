@@ -115,10 +115,11 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
   // Claimed when its turn comes, not before: one still waiting in its chat's queue when the
   // process dies has not begun, and the inbox hands it over again at the next start.
   bot.use(dedupeUpdates(models, logger));
+  const sessions = sessionStorage(models, { cacheReads: telegram.mode === 'polling' });
   bot.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
-      storage: sessionStorage(models, { cacheReads: telegram.mode === 'polling' }),
+      storage: sessions,
       // Dialogs happen in private chats only; groups have no session.
       getSessionKey: (ctx) => (ctx.chat?.type === 'private' ? String(ctx.chat.id) : undefined),
     }),
@@ -200,6 +201,9 @@ export function createTelegramBot(deps: TelegramBotDeps): TelegramBot {
     if (!bot.isInited()) bot.botInfo = await bot.api.getMe();
     const stored = createInbox(models, bot.botInfo.id, clock);
     await pruneOldState();
+    // Polling: this process receives every update, so what is stored now, and what it writes
+    // later, is all there is; a person's first message then reads neither.
+    if (telegram.mode === 'polling') await Promise.all([sessions.preload(), languages.preload()]);
     await handleLeftovers(stored);
     inbox = stored;
     void setCommandMenu(bot.api, deps.i18n, optional);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../src/db/connection.js';
 import { kvScope } from '../../src/db/kv-scope.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -22,5 +23,24 @@ describe('kv scopes', () => {
     expect(await two.insertNew('k', 2)).toBe(true);
     expect(await one.insertNew('k', 3)).toBe(false);
     expect([await one.get('k'), await two.get('k')]).toEqual([1, 2]);
+  });
+
+  it('sets a likely-new key with an insert, and an existing one with an update, from many writers at once', async () => {
+    // A connection of its own that reports its commands.
+    const url = new URL(db.uri);
+    url.searchParams.set('monitorCommands', 'true');
+    const monitored = await connectDatabase(url.toString());
+    const commands: string[] = [];
+    monitored.connection.getClient().on('commandStarted', (event: { commandName: string }) => commands.push(event.commandName));
+    try {
+      await kvScope<{ writer: number }>(monitored.models, 'likely-new').insertOrSet('fresh', { writer: 0 });
+    } finally {
+      await monitored.close();
+    }
+    expect(commands.filter((name) => name === 'insert' || name === 'update')).toEqual(['insert']);
+    const kv = kvScope<{ writer: number }>(db.current.models, 'likely-new');
+    await Promise.all(Array.from({ length: 8 }, (_, writer) => kv.insertOrSet('fresh', { writer: writer + 1 })));
+    expect(await db.current.models.KvEntry.countDocuments({ scope: 'likely-new', key: 'fresh' })).toBe(1);
+    expect((await kv.get('fresh'))?.writer).toBeGreaterThanOrEqual(1);
   });
 });

@@ -27,8 +27,10 @@ export function ticketThreads(models: Models) {
     dmThread: (userId: string, ticket: number) => dmThreads.get(`${userId}:${ticket}`, () => byPerson.get(`${userId}:${ticket}`)),
 
     async rememberDmThread(userId: string, ticket: number, root: ThreadRoot): Promise<void> {
-      await byRoot.set(rootKey(root.channel, root.ts), { ticket });
-      await byPerson.set(`${userId}:${ticket}`, root);
+      // A new root is a new key; the person's key exists only when an earlier thread was lost.
+      // The root first: a thread that notices reach must also be recognized when replied in.
+      await byRoot.insertOrSet(rootKey(root.channel, root.ts), { ticket });
+      await byPerson.insertOrSet(`${userId}:${ticket}`, root);
       dmThreads.put(`${userId}:${ticket}`, root);
       subjects.put(rootKey(root.channel, root.ts), { kind: 'dm', ticket });
     },

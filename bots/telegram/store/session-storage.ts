@@ -21,21 +21,41 @@ const EMPTY = '{}';
  * also kept in memory, so reading it costs nothing; with webhooks several instances may share
  * the updates, so it is read each time.
  */
-export function sessionStorage(models: Models, options: { cacheReads: boolean }): StorageAdapter<SessionData> {
+export interface SessionStore extends StorageAdapter<SessionData> {
+  /**
+   * With `cacheReads`: reads every stored session (only dialogs in progress are stored), after
+   * which a chat that is not known has none, and its first update costs no read.
+   */
+  preload(): Promise<void>;
+}
+
+export function sessionStorage(models: Models, options: { cacheReads: boolean }): SessionStore {
   const kv = kvScope<SessionData>(models, SESSION_SCOPE);
   /** The session as last read or written, as JSON (EMPTY: none stored). */
   const known = new Map<string, string>();
+  /** Every stored session is in `known`: preloaded, and none forgotten since. */
+  let complete = false;
 
   function remember(key: string, json: string): void {
     known.delete(key);
     known.set(key, json);
-    if (known.size > REMEMBERED) known.delete(known.keys().next().value!);
+    if (known.size > REMEMBERED) {
+      known.delete(known.keys().next().value!);
+      complete = false;
+    }
   }
 
   return {
+    async preload() {
+      if (!options.cacheReads) return;
+      const stored = await kv.list(REMEMBERED + 1);
+      for (const [key, value] of stored.slice(0, REMEMBERED)) if (!known.has(key)) remember(key, JSON.stringify(value));
+      complete = stored.length <= REMEMBERED;
+    },
     async read(key) {
       const cached = options.cacheReads ? known.get(key) : undefined;
       if (cached !== undefined) return cached === EMPTY ? undefined : (JSON.parse(cached) as SessionData);
+      if (options.cacheReads && complete) return undefined;
       const value = await kv.get(key);
       remember(key, value ? JSON.stringify(value) : EMPTY);
       return value;
