@@ -13,10 +13,11 @@ RUN npm run build
 # Runtime stage: production dependencies only (no tsx, esbuild or mongodb-memory-server: the
 # image runs the compiled app against MONGODB_URI) and the compiled app, as a non-root user.
 FROM node:24-bookworm-slim AS runtime
-# A young generation of at most 16 MiB per half: V8 would grow it to 64 MiB under load, memory a
-# helpdesk's traffic does not need (BENCHMARKS.md, relay: about 90 MiB less at the peak, no slower).
+# A young generation of 16 MiB per half: V8 would grow it to 64 MiB under load, memory a
+# helpdesk's traffic does not need (BENCHMARKS.md, relay: about 90 MiB less at the peak, no
+# slower); fixed, so after a quiet spell gave its pages back it need not regrow (README, Memory).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=16 \
+    NODE_OPTIONS="--max-semi-space-size=16 --min-semi-space-size=16" \
     MONGOMS_DISABLE_POSTINSTALL=1 \
     PORT=3000 \
     HELPDESK_CONFIG=/config/helpdesk.yaml
