@@ -56,6 +56,23 @@ describe('the heap settler', () => {
     }
   });
 
+  it('logs a failed collection and tries again at the next quiet window', async () => {
+    let calls = 0;
+    const { lines, stop } = settler({
+      collect: () => {
+        calls++;
+        throw new Error('no memory to give');
+      },
+    });
+    try {
+      await ticks(3);
+      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(lines.filter((line) => line.msg === 'giving memory back failed').length).toBe(calls);
+    } finally {
+      stop();
+    }
+  });
+
   it('says so and does nothing on a runtime without the collection', async () => {
     const { lines, stop } = settler({ collect: null });
     await ticks(3);

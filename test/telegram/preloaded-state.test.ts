@@ -73,4 +73,34 @@ describe('state a polling bot reads once at start', () => {
     expect(await languages.of(9)).toBeNull();
     expect(reads).toHaveLength(1);
   });
+
+  it('reads again once not everything fits in memory: more stored than kept, or some forgotten since', async () => {
+    const stored = kvScope(db.current.models, 'tg-session');
+    for (const chat of ['1', '2', '3']) await stored.set(chat, { step: 'title' });
+    const models = await monitoredModels();
+    const tooMany = sessionStorage(models, { cacheReads: true, remembered: 2 });
+    await tooMany.preload();
+    reads.length = 0;
+    expect(await tooMany.read('9')).toBeUndefined();
+    expect(reads).toHaveLength(1);
+
+    const roomy = sessionStorage(models, { cacheReads: true, remembered: 4 });
+    await roomy.preload();
+    reads.length = 0;
+    expect(await roomy.read('8')).toBeUndefined();
+    expect(reads).toEqual([]);
+    // Two more dialogs: the oldest known one is forgotten, so a chat not known may have one.
+    await roomy.write('4', { step: 'title' } as never);
+    await roomy.write('5', { step: 'title' } as never);
+    expect(await roomy.read('7')).toBeUndefined();
+    expect(reads).toHaveLength(1);
+
+    await kvScope(db.current.models, 'tg-user').set('1', { languageCode: 'de' });
+    await kvScope(db.current.models, 'tg-user').set('2', { languageCode: 'fr' });
+    const languages = userLanguages(models, 1);
+    await languages.preload();
+    reads.length = 0;
+    expect(await languages.of(3)).toBeNull();
+    expect(reads).toHaveLength(1);
+  });
 });

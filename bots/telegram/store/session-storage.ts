@@ -29,7 +29,9 @@ export interface SessionStore extends StorageAdapter<SessionData> {
   preload(): Promise<void>;
 }
 
-export function sessionStorage(models: Models, options: { cacheReads: boolean }): SessionStore {
+/** `remembered`: sessions kept in memory at most (a seam for tests). */
+export function sessionStorage(models: Models, options: { cacheReads: boolean; remembered?: number }): SessionStore {
+  const limit = options.remembered ?? REMEMBERED;
   const kv = kvScope<SessionData>(models, SESSION_SCOPE);
   /** The session as last read or written, as JSON (EMPTY: none stored). */
   const known = new Map<string, string>();
@@ -39,7 +41,7 @@ export function sessionStorage(models: Models, options: { cacheReads: boolean })
   function remember(key: string, json: string): void {
     known.delete(key);
     known.set(key, json);
-    if (known.size > REMEMBERED) {
+    if (known.size > limit) {
       known.delete(known.keys().next().value!);
       complete = false;
     }
@@ -48,9 +50,10 @@ export function sessionStorage(models: Models, options: { cacheReads: boolean })
   return {
     async preload() {
       if (!options.cacheReads) return;
-      const stored = await kv.list(REMEMBERED + 1);
-      for (const [key, value] of stored.slice(0, REMEMBERED)) if (!known.has(key)) remember(key, JSON.stringify(value));
-      complete = stored.length <= REMEMBERED;
+      const stored = await kv.list(limit + 1);
+      // Complete unless there are more than fit, or remembering them forgets others.
+      complete = stored.length <= limit;
+      for (const [key, value] of stored.slice(0, limit)) if (!known.has(key)) remember(key, JSON.stringify(value));
     },
     async read(key) {
       const cached = options.cacheReads ? known.get(key) : undefined;

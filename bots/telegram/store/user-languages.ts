@@ -17,7 +17,8 @@ export interface UserLanguages {
 
 const REMEMBERED = 50_000;
 
-export function userLanguages(models: Models): UserLanguages {
+/** `remembered`: users kept in memory at most (a seam for tests). */
+export function userLanguages(models: Models, remembered = REMEMBERED): UserLanguages {
   const kv = kvScope<{ languageCode: string }>(models, 'tg-user');
   /** What is known per user; null: nothing stored (asked once, then remembered as such). */
   const known = new Map<string, string | null>();
@@ -26,7 +27,7 @@ export function userLanguages(models: Models): UserLanguages {
 
   function remember(userId: string, languageCode: string | null): void {
     known.set(userId, languageCode);
-    if (known.size > REMEMBERED) {
+    if (known.size > remembered) {
       known.delete(known.keys().next().value!);
       complete = false;
     }
@@ -34,9 +35,10 @@ export function userLanguages(models: Models): UserLanguages {
 
   return {
     async preload() {
-      const stored = await kv.list(REMEMBERED + 1);
-      for (const [userId, value] of stored.slice(0, REMEMBERED)) if (!known.has(userId)) remember(userId, value.languageCode);
-      complete = stored.length <= REMEMBERED;
+      const stored = await kv.list(remembered + 1);
+      // Complete unless there are more than fit, or remembering them forgets others.
+      complete = stored.length <= remembered;
+      for (const [userId, value] of stored.slice(0, remembered)) if (!known.has(userId)) remember(userId, value.languageCode);
     },
     async seen(userId, languageCode) {
       if (!languageCode || known.get(String(userId)) === languageCode) return;
