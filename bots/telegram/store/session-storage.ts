@@ -1,6 +1,7 @@
 import type { StorageAdapter } from 'grammy';
 import type { Models } from '../../../src/db/models/index.js';
 import type { SessionData } from '../context.js';
+import { KvMirror } from '../../../src/db/kv-mirror.js';
 import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
@@ -31,36 +32,20 @@ export interface SessionStore extends StorageAdapter<SessionData> {
 
 /** `remembered`: sessions kept in memory at most (a seam for tests). */
 export function sessionStorage(models: Models, options: { cacheReads: boolean; remembered?: number }): SessionStore {
-  const limit = options.remembered ?? REMEMBERED;
   const kv = kvScope<SessionData>(models, SESSION_SCOPE);
   /** The session as last read or written, as JSON (EMPTY: none stored). */
-  const known = new Map<string, string>();
-  /** Every stored session is in `known`: preloaded, and none forgotten since. */
-  let complete = false;
-
-  function remember(key: string, json: string): void {
-    known.delete(key);
-    known.set(key, json);
-    if (known.size > limit) {
-      known.delete(known.keys().next().value!);
-      complete = false;
-    }
-  }
+  const known = new KvMirror<string>(options.remembered ?? REMEMBERED);
 
   return {
     async preload() {
-      if (!options.cacheReads) return;
-      const stored = await kv.list(limit + 1);
-      // Complete unless there are more than fit, or remembering them forgets others.
-      complete = stored.length <= limit;
-      for (const [key, value] of stored.slice(0, limit)) if (!known.has(key)) remember(key, JSON.stringify(value));
+      if (options.cacheReads) await known.preload(kv, (value) => JSON.stringify(value));
     },
     async read(key) {
       const cached = options.cacheReads ? known.get(key) : undefined;
       if (cached !== undefined) return cached === EMPTY ? undefined : (JSON.parse(cached) as SessionData);
-      if (options.cacheReads && complete) return undefined;
+      if (options.cacheReads && known.complete) return undefined;
       const value = await kv.get(key);
-      remember(key, value ? JSON.stringify(value) : EMPTY);
+      known.remember(key, value ? JSON.stringify(value) : EMPTY);
       return value;
     },
     async write(key, value) {
@@ -72,11 +57,11 @@ export function sessionStorage(models: Models, options: { cacheReads: boolean; r
       } else {
         await kv.set(key, JSON.parse(json) as SessionData);
       }
-      remember(key, json);
+      known.remember(key, json);
     },
     async delete(key) {
       await kv.delete(key);
-      remember(key, EMPTY);
+      known.remember(key, EMPTY);
     },
   };
 }

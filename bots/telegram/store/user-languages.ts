@@ -1,4 +1,5 @@
 import type { Models } from '../../../src/db/models/index.js';
+import { KvMirror } from '../../../src/db/kv-mirror.js';
 import { kvScope } from '../../../src/db/kv-scope.js';
 
 /**
@@ -21,37 +22,22 @@ const REMEMBERED = 50_000;
 export function userLanguages(models: Models, remembered = REMEMBERED): UserLanguages {
   const kv = kvScope<{ languageCode: string }>(models, 'tg-user');
   /** What is known per user; null: nothing stored (asked once, then remembered as such). */
-  const known = new Map<string, string | null>();
-  /** Every stored language is in `known`: preloaded, and none forgotten since. */
-  let complete = false;
-
-  function remember(userId: string, languageCode: string | null): void {
-    known.set(userId, languageCode);
-    if (known.size > remembered) {
-      known.delete(known.keys().next().value!);
-      complete = false;
-    }
-  }
+  const known = new KvMirror<string | null>(remembered);
 
   return {
-    async preload() {
-      const stored = await kv.list(remembered + 1);
-      // Complete unless there are more than fit, or remembering them forgets others.
-      complete = stored.length <= remembered;
-      for (const [userId, value] of stored.slice(0, remembered)) if (!known.has(userId)) remember(userId, value.languageCode);
-    },
+    preload: () => known.preload(kv, (value) => value.languageCode),
     async seen(userId, languageCode) {
       if (!languageCode || known.get(String(userId)) === languageCode) return;
-      remember(String(userId), languageCode);
+      known.remember(String(userId), languageCode);
       // Mostly a user seen for the first time (a change of language is rare).
       await kv.insertOrSet(String(userId), { languageCode });
     },
     async of(userId) {
       const cached = known.get(String(userId));
       if (cached !== undefined) return cached;
-      if (complete) return null;
+      if (known.complete) return null;
       const stored = await kv.get(String(userId));
-      remember(String(userId), stored?.languageCode ?? null);
+      known.remember(String(userId), stored?.languageCode ?? null);
       return stored?.languageCode ?? null;
     },
   };
